@@ -1,0 +1,45 @@
+"""The context of the current unit of work: request id, client IP, actor.
+
+Set by the request middleware, the CLI and Celery tasks; read by logging
+(and, later, by the audit triggers through the transaction).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class WorkContext:
+    request_id: str = ""
+    actor: str = ""
+    ip: str = ""
+
+
+_current: contextvars.ContextVar[WorkContext] = contextvars.ContextVar(
+    "opsyn_work_context", default=WorkContext()
+)
+
+
+def current() -> WorkContext:
+    """Return the context of the work in progress."""
+    return _current.get()
+
+
+def new_request_id() -> str:
+    """Return a fresh, opaque request id."""
+    return uuid.uuid4().hex
+
+
+@contextmanager
+def bound(**values: str) -> Iterator[WorkContext]:
+    """Bind context values for the duration of a block."""
+    token = _current.set(replace(_current.get(), **values))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)

@@ -1,0 +1,70 @@
+"""Which apps live in which schema, and how tenants are found.
+
+This is the one place that builds ``SHARED_APPS`` and ``TENANT_APPS``. The
+folder decides: every app under ``shared_apps/`` has its tables in the public
+schema, every app under ``tenant_apps/`` has them in each tenant schema.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from opsyn import env
+
+
+def _apps_under(folder: str) -> list[str]:
+    root = env.REPO_ROOT / folder
+    found = sorted(
+        path.parent.name for path in Path(root).glob("*/apps.py") if path.is_file()
+    )
+    return [f"{folder}.{name}" for name in found]
+
+
+FRAMEWORK_APPS = [
+    "django_tenants",
+    "django.contrib.auth",
+    "django.contrib.admin",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+SHARED_APPS = [
+    # In both lists: content types are referenced by rows in either schema
+    # (admin log entries in public, generic relations in tenant apps), and
+    # each schema needs the ids its own rows point at.
+    "django.contrib.contenttypes",
+    *FRAMEWORK_APPS,
+    *_apps_under("shared_apps"),
+]
+
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    *_apps_under("tenant_apps"),
+]
+
+INSTALLED_APPS = [*SHARED_APPS, *[a for a in TENANT_APPS if a not in SHARED_APPS]]
+
+TENANT_MODEL = "tenants.Tenant"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+PUBLIC_SCHEMA_URLCONF = "opsyn.urls.platform"
+ROOT_URLCONF = "opsyn.urls.tenant"
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+TENANT_LIMIT_SET_CALLS = True
+
+OPSYN_PLATFORM_HOST = env.PLATFORM_HOST
+OPSYN_SCHEMA_POOL_SIZE = env.SCHEMA_POOL_SIZE
+# Regions a tenant's data may be placed in. UK South is the default; EU
+# regions are available on request and listed here explicitly.
+OPSYN_DEFAULT_REGION = "uksouth"
+OPSYN_REGIONS = {
+    "uksouth": "UK South",
+    "ukwest": "UK West",
+    "westeurope": "West Europe",
+    "northeurope": "North Europe",
+    "francecentral": "France Central",
+    "germanywestcentral": "Germany West Central",
+    "swedencentral": "Sweden Central",
+}
+# How long a host → tenant lookup is cached; changes invalidate it sooner.
+OPSYN_ROUTING_CACHE_SECONDS = 300

@@ -1,0 +1,1 @@
+"""URL maps: one for the platform host, one for tenant hosts."""

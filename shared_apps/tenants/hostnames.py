@@ -1,0 +1,44 @@
+"""Host names: one canonical form for routing and storage."""
+
+from __future__ import annotations
+
+import re
+
+import idna
+
+from opsyn.errors import InvalidInput
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_PORT = re.compile(r":\d*$")
+
+
+def normalise_host(raw: str) -> str:
+    """Return the canonical form of a Host header or an operator's input.
+
+    Lowercase, port and trailing dot removed, internationalised labels in
+    IDNA (punycode) form. Raise ``InvalidInput`` when it is not a host name.
+    """
+    host = (raw or "").strip()
+    if host.startswith("["):
+        raise InvalidInput("IP literals cannot be tenant domains.")
+    host = _PORT.sub("", host).rstrip(".")
+    if not host:
+        raise InvalidInput("A host name is required.")
+    try:
+        ascii_host = idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError) as exc:
+        raise InvalidInput(f"{raw!r} is not a valid host name.") from exc
+    ascii_host = ascii_host.lower()
+    labels = ascii_host.split(".")
+    if len(ascii_host) > 253 or not all(_LABEL.match(label) for label in labels):
+        raise InvalidInput(f"{raw!r} is not a valid host name.")
+    return ascii_host
+
+
+def host_of_request(meta: dict[str, object]) -> str | None:
+    """Return the canonical host a request was addressed to, or None."""
+    raw = meta.get("HTTP_HOST") or meta.get("SERVER_NAME") or ""
+    try:
+        return normalise_host(str(raw))
+    except InvalidInput:
+        return None

@@ -1,0 +1,47 @@
+"""Contact pages on a tenant's host, for its members."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from tenant_apps.members.decorators import member_required
+
+from . import selectors, services
+from .forms import ContactForm
+
+
+@member_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.contacts_listed(), 50).get_page(request.GET.get("page"))
+    return render(request, "contacts/list.html", {"page": page})
+
+
+@member_required
+def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = selectors.contact_by_id(contact_id)
+    return render(request, "contacts/detail.html", {"contact": contact})
+
+
+@member_required
+def contact_create(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = services.create_contact(actor_id=request.user.pk, **form.cleaned_data)
+        return redirect("contacts:detail", contact_id=contact.pk)
+    return render(request, "contacts/form.html", {"form": form, "creating": True})
+
+
+@member_required
+def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = selectors.contact_by_id(contact_id)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        services.update_contact(
+            actor_id=request.user.pk,
+            contact=selectors.contact_by_id(contact_id),
+            **form.cleaned_data,
+        )
+        return redirect("contacts:detail", contact_id=contact.pk)
+    return render(request, "contacts/form.html", {"form": form, "contact": contact})

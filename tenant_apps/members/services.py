@@ -1,0 +1,45 @@
+"""Changes to the current organisation's memberships."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import connection, transaction
+
+from opsyn.errors import Conflict, InvalidInput
+from shared_apps.accounts.models import User
+from shared_apps.accounts.services import index_membership
+
+from .models import Membership, MembershipStatus, Role
+
+log = logging.getLogger(__name__)
+
+
+def add_member(*, actor: str, user: User, role: str = Role.VIEWER) -> Membership:
+    """Make a user a member of the current tenant."""
+    tenant = _current_tenant_id()
+    if role not in Role.values:
+        raise InvalidInput(f"Role {role!r} does not exist; choose one of {Role.values}.")
+    if Membership.objects.filter(user_id=user.pk).exists():
+        raise Conflict(f"{user.email} is already a member.")
+    with transaction.atomic():
+        membership = Membership.objects.create(user=user, role=role)
+        index_membership(user_id=user.pk, tenant_id=tenant, member=True)
+    log.info("member.added", extra={"actor": actor, "user_id": user.pk, "role": role})
+    return membership
+
+
+def suspend_member(*, actor: str, user: User) -> Membership:
+    """Keep a member's record but refuse them access."""
+    membership = Membership.objects.get(user_id=user.pk)
+    membership.status = MembershipStatus.SUSPENDED
+    membership.save(update_fields=["status", "updated_at"])
+    log.info("member.suspended", extra={"actor": actor, "user_id": user.pk})
+    return membership
+
+
+def _current_tenant_id() -> int:
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None or connection.schema_name == "public":
+        raise Conflict("Memberships can only change inside a tenant.")
+    return int(tenant.pk)
