@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from celery import Celery, Task
+from celery.signals import before_task_publish
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsyn.settings")
 
@@ -28,25 +30,14 @@ class TenantRequired(Exception):
     """A tenant task was delivered without a tenant it may run in."""
 
 
-class TenantTask(Task):  # type: ignore[misc]
+class TenantTask(Task):  # type: ignore[type-arg]
     """A task that runs in the schema of the tenant that sent it."""
 
     abstract = True
 
-    def apply_async(self, args: Any = None, kwargs: Any = None, **options: Any) -> Any:
-        from django.db import connection
-
-        headers = dict(options.pop("headers", None) or {})
-        schema = headers.get(TENANT_HEADER) or connection.schema_name
-        if schema == "public":
-            raise TenantRequired(f"{self.name} must be sent from inside a tenant")
-        headers[TENANT_HEADER] = schema
-        return super().apply_async(args, kwargs, headers=headers, **options)
-
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from django.db import connection
-
         from shared_apps.tenants import selectors
+        from shared_apps.tenants.activation import use_public, use_tenant
 
         schema = self._sent_from()
         tenant = selectors.runnable_tenant_for_schema(schema) if schema else None
@@ -56,11 +47,11 @@ class TenantTask(Task):  # type: ignore[misc]
                 extra={"task": self.name, "schema": schema or "-", "reason": "tenant"},
             )
             raise TenantRequired(f"{self.name} has no active tenant (got {schema!r})")
-        connection.set_tenant(tenant)
+        use_tenant(tenant)
         try:
             return super().__call__(*args, **kwargs)
         finally:
-            connection.set_schema_to_public()
+            use_public()
 
     def _sent_from(self) -> str | None:
         request = self.request
@@ -70,23 +61,45 @@ class TenantTask(Task):  # type: ignore[misc]
         return schema or None
 
 
-class PlatformTask(Task):  # type: ignore[misc]
+class PlatformTask(Task):  # type: ignore[type-arg]
     """A task that runs in the public schema, whatever sent it."""
 
     abstract = True
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from django.db import connection
+        from shared_apps.tenants.activation import use_public
 
-        connection.set_schema_to_public()
+        use_public()
         return super().__call__(*args, **kwargs)
 
 
-def tenant_task(**options: Any) -> Any:
+@before_task_publish.connect
+def _stamp_tenant(
+    sender: str | None = None, headers: dict[str, Any] | None = None, **_: Any
+) -> None:
+    """Stamp a tenant task's message with the schema it is sent from.
+
+    Sending one from outside a tenant is refused here, before it is queued.
+    """
+    from shared_apps.tenants.activation import PUBLIC_SCHEMA, current_schema
+
+    task = app.tasks.get(sender or "")
+    if headers is None or not isinstance(task, TenantTask):
+        return
+    schema = headers.get(TENANT_HEADER) or current_schema()
+    if schema == PUBLIC_SCHEMA:
+        raise TenantRequired(f"{sender} must be sent from inside a tenant")
+    headers[TENANT_HEADER] = schema
+
+
+TaskDecorator = Callable[[Callable[..., Any]], "Task[Any, Any]"]
+
+
+def tenant_task(**options: Any) -> TaskDecorator:
     """Declare a task that runs inside the tenant it was sent from."""
-    return app.task(base=TenantTask, **options)
+    return cast(TaskDecorator, app.task(base=TenantTask, **options))
 
 
-def platform_task(**options: Any) -> Any:
+def platform_task(**options: Any) -> TaskDecorator:
     """Declare a task that runs in the public schema."""
-    return app.task(base=PlatformTask, **options)
+    return cast(TaskDecorator, app.task(base=PlatformTask, **options))

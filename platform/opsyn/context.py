@@ -20,8 +20,11 @@ class WorkContext:
     ip: str = ""
 
 
+_EMPTY = WorkContext()
+# The default is immutable (a frozen dataclass), so sharing it is safe.
 _current: contextvars.ContextVar[WorkContext] = contextvars.ContextVar(
-    "opsyn_work_context", default=WorkContext()
+    "opsyn_work_context",
+    default=_EMPTY,
 )
 
 

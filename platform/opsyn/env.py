@@ -46,7 +46,9 @@ def database_from_url(url: str) -> dict[str, object]:
     """Turn a postgres:// URL into the connection part of a DATABASES entry."""
     parts = urlsplit(url)
     if parts.scheme not in {"postgres", "postgresql"}:
-        raise ValueError(f"DATABASE_URL must be a postgres:// URL, not {parts.scheme!r}")
+        raise ValueError(
+            f"DATABASE_URL must be a postgres:// URL, not {parts.scheme!r}"
+        )
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     host = query.pop("host", None) or unquote(parts.hostname or "")
     return {

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -87,3 +91,6 @@ class MembershipIndex(models.Model):
                 fields=["user", "tenant"], name="membership_index_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} in tenant {self.tenant_id}"

@@ -7,7 +7,7 @@ import logging
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 
 from opsyn.errors import Conflict, InvalidInput
 
@@ -57,7 +57,6 @@ def index_membership(*, user_id: int, tenant_id: int, member: bool) -> None:
 
 def rebuild_membership_index(*, tenant_id: int, user_ids: list[int]) -> int:
     """Replace a tenant's index rows with the given members; return the count."""
-    assert connection.schema_name is not None
     MembershipIndex.objects.filter(tenant_id=tenant_id).exclude(
         user_id__in=user_ids
     ).delete()

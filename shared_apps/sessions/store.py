@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+from django.utils import timezone
+
 from .models import Session
 
 
@@ -31,24 +33,27 @@ class SessionStore(DatabaseStore):
     def get_model_class(cls) -> type[Session]:
         return Session
 
-    def _get_session_from_db(self) -> Session | None:
-        found = super()._get_session_from_db()
-        if found is not None and found.host != self.host:
+    def load(self) -> dict[str, Any]:
+        """Return the session's data, or nothing if it is not this host's."""
+        found = Session.objects.filter(
+            session_key=self.session_key,
+            host=self.host,
+            expire_date__gt=timezone.now(),
+        ).first()
+        if found is None:
             self._session_key = None
-            return None
-        return found  # type: ignore[no-any-return]
+            return {}
+        return self.decode(found.session_data)
 
     def create_model_instance(self, data: dict[str, Any]) -> Session:
+        session = super().create_model_instance(data)
+        assert isinstance(session, Session)
         user_id = data.get("_auth_user_id")
-        return Session(
-            session_key=self._get_or_create_session_key(),
-            session_data=self.encode(data),
-            expire_date=self.get_expiry_date(),
-            host=self.host,
-            user_id=int(user_id) if user_id is not None else None,
-            ip=self.ip,
-            user_agent=self.user_agent,
-        )
+        session.host = self.host
+        session.user_id = int(user_id) if user_id is not None else None
+        session.ip = self.ip
+        session.user_agent = self.user_agent
+        return session
 
     def exists(self, session_key: str) -> bool:
         return Session.objects.filter(session_key=session_key).exists()

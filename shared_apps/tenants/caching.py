@@ -20,7 +20,7 @@ def _routing_key(host: str) -> str:
     return f"route:{host}"
 
 
-def cached_route(host: str) -> dict[str, object] | None | bool:
+def cached_route(host: str) -> dict[str, object] | bool | None:
     """Return the cached route for a host, None for a cached miss, False if unknown."""
     value = caches["platform"].get(_routing_key(host), default=False)
     return value  # type: ignore[no-any-return]

@@ -6,12 +6,12 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from opsyn import context
 
+from .activation import use_public, use_tenant
 from .hostnames import host_of_request, normalise_host
 from .models import TenantStatus
 from .selectors import tenant_for_host
@@ -38,7 +38,7 @@ class TenantRoutingMiddleware:
         return response
 
     def _route(self, request: HttpRequest) -> HttpResponse:
-        connection.set_schema_to_public()
+        use_public()
         host = host_of_request(request.META)
         request.opsyn_host = host  # type: ignore[attr-defined]
         request.tenant = None  # type: ignore[attr-defined]
@@ -56,12 +56,12 @@ class TenantRoutingMiddleware:
         if tenant.status == TenantStatus.SUSPENDED:
             return _page("tenants/suspended.html", status=403)
 
-        connection.set_tenant(tenant)
+        use_tenant(tenant)
         request.tenant = tenant  # type: ignore[attr-defined]
         try:
             return self.get_response(request)
         finally:
-            connection.set_schema_to_public()
+            use_public()
 
 
 def _page(template: str, *, status: int) -> HttpResponse:

@@ -20,6 +20,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from opsyn.errors import InvalidInput
 
+from .activation import use_public
 from .models import PreparedSchema
 
 log = logging.getLogger(__name__)
@@ -71,9 +72,7 @@ def validate_schema_name(schema: str) -> None:
 
 def schema_exists(schema: str) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema]
-        )
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema])
         return cursor.fetchone() is not None
 
 
@@ -81,7 +80,9 @@ def schema_exists(schema: str) -> bool:
 def migration_fingerprint() -> str:
     """Return a digest of every tenant-app migration in the code."""
     return hashlib.sha256(
-        "\n".join(f"{app}.{name}" for app, name in expected_tenant_migrations()).encode()
+        "\n".join(
+            f"{app}.{name}" for app, name in expected_tenant_migrations()
+        ).encode()
     ).hexdigest()
 
 
@@ -112,13 +113,13 @@ def migrate_schema(schema: str, *, verbosity: int = 0) -> None:
         interactive=False,
         verbosity=verbosity,
     )
-    connection.set_schema_to_public()
+    use_public()
 
 
 def prepare_schema() -> str:
     """Create and migrate one schema for the pool; return its name."""
     schema = f"{POOL_PREFIX}{secrets.token_hex(6)}"
-    connection.set_schema_to_public()
+    use_public()
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA "{schema}"')
     try:
@@ -159,9 +160,7 @@ def claim_prepared_schema(new_name: str) -> bool:
     if prepared is None:
         return False
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'ALTER SCHEMA "{prepared.schema_name}" RENAME TO "{new_name}"'
-        )
+        cursor.execute(f'ALTER SCHEMA "{prepared.schema_name}" RENAME TO "{new_name}"')
     prepared.delete()
     return True
 

@@ -7,13 +7,16 @@ CLI, the operator console and tasks all change tenants the same way.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from opsyn.errors import Conflict, InvalidInput, NotFound
 
 from . import caching, schemas
+from .activation import use_public
 from .hostnames import normalise_host
 from .models import Domain, Tenant, TenantStatus
 from .selectors import hosts_of, tenant_by_slug
@@ -31,19 +34,15 @@ def provision_tenant(
     prepared now; the tenant row, the schema rename and the domain commit
     together or not at all.
     """
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        raise InvalidInput("Name is required and may be at most 100 characters.")
-    schema = schemas.schema_name_for_slug(slug)
-    region = region or settings.OPSYN_DEFAULT_REGION
-    if region not in settings.OPSYN_REGIONS:
-        allowed = ", ".join(sorted(settings.OPSYN_REGIONS))
-        raise InvalidInput(f"Region {region!r} is not offered; choose one of {allowed}.")
-    host = _checked_new_host(domain)
-    if Tenant.objects.filter(slug=slug).exists() or schemas.schema_exists(schema):
-        raise Conflict(f"A tenant with slug {slug!r} already exists.")
+    request = check_new_tenant(name=name, slug=slug, domain=domain, region=region)
+    name, schema, host, region = (
+        request.name,
+        request.schema,
+        request.host,
+        request.region,
+    )
 
-    connection.set_schema_to_public()
+    use_public()
     if not _pool_has_current_schema():
         schemas.prepare_schema()
 
@@ -55,8 +54,8 @@ def provision_tenant(
             if not schemas.claim_prepared_schema(schema):
                 raise Conflict("No prepared schema was free; try again.")
             Domain.objects.create(tenant=tenant, domain=host, is_primary=True)
-            tenant.status = TenantStatus.ACTIVE
-            tenant.save(update_fields=["status", "updated_at"])
+            Tenant.objects.filter(pk=tenant.pk).update(status=TenantStatus.ACTIVE)
+            tenant.refresh_from_db()
             transaction.on_commit(lambda: caching.forget_routes([host]))
     except IntegrityError as exc:
         raise Conflict(f"Tenant {slug!r} or domain {host!r} already exists.") from exc
@@ -66,6 +65,35 @@ def provision_tenant(
         extra={"actor": actor, "slug": slug, "schema": schema, "domain": host},
     )
     return tenant
+
+
+@dataclass(frozen=True)
+class NewTenant:
+    name: str
+    slug: str
+    schema: str
+    host: str
+    region: str
+
+
+def check_new_tenant(
+    *, name: str, slug: str, domain: str, region: str | None = None
+) -> NewTenant:
+    """Validate a provisioning request without changing anything."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidInput("Name is required and may be at most 100 characters.")
+    schema = schemas.schema_name_for_slug(slug)
+    region = region or settings.OPSYN_DEFAULT_REGION
+    if region not in settings.OPSYN_REGIONS:
+        allowed = ", ".join(sorted(settings.OPSYN_REGIONS))
+        raise InvalidInput(
+            f"Region {region!r} is not offered; choose one of {allowed}."
+        )
+    host = check_new_host(domain)
+    if Tenant.objects.filter(slug=slug).exists() or schemas.schema_exists(schema):
+        raise Conflict(f"A tenant with slug {slug!r} already exists.")
+    return NewTenant(name=name, slug=slug, schema=schema, host=host, region=region)
 
 
 def suspend_tenant(*, actor: str, slug: str) -> Tenant:
@@ -89,7 +117,7 @@ def delete_tenant(*, actor: str, slug: str) -> None:
     Tenant.objects.filter(pk=tenant.pk).update(status=TenantStatus.DELETING)
     caching.forget_routes(hosts)
 
-    connection.set_schema_to_public()
+    use_public()
     with transaction.atomic():
         schemas.drop_schema(tenant.schema_name)
         tenant.domains.all().delete()
@@ -101,12 +129,14 @@ def delete_tenant(*, actor: str, slug: str) -> None:
 def add_domain(*, actor: str, slug: str, domain: str, primary: bool = False) -> Domain:
     """Route another host to a tenant."""
     tenant = tenant_by_slug(slug)
-    host = _checked_new_host(domain)
+    host = check_new_host(domain)
     try:
         with transaction.atomic():
             if primary:
                 tenant.domains.filter(is_primary=True).update(is_primary=False)
-            added = Domain.objects.create(tenant=tenant, domain=host, is_primary=primary)
+            added = Domain.objects.create(
+                tenant=tenant, domain=host, is_primary=primary
+            )
     except IntegrityError as exc:
         raise Conflict(f"Domain {host!r} is already in use.") from exc
     caching.forget_routes([host])
@@ -150,14 +180,16 @@ def _set_status(*, actor: str, slug: str, status: TenantStatus) -> Tenant:
     tenant = tenant_by_slug(slug)
     if tenant.status not in (TenantStatus.ACTIVE, TenantStatus.SUSPENDED):
         raise Conflict(f"Tenant {slug!r} is {tenant.status}; it cannot be changed.")
-    tenant.status = status
-    tenant.save(update_fields=["status", "updated_at"])
+    Tenant.objects.filter(pk=tenant.pk).update(status=status, updated_at=timezone.now())
+    tenant.refresh_from_db()
     caching.forget_routes(hosts_of(tenant))
-    log.info(f"tenant.{status}", extra={"actor": actor, "slug": slug})
+    event = "tenant.resumed" if status == TenantStatus.ACTIVE else "tenant.suspended"
+    log.info(event, extra={"actor": actor, "slug": slug})
     return tenant
 
 
-def _checked_new_host(domain: str) -> str:
+def check_new_host(domain: str) -> str:
+    """Return the canonical form of a host that may be routed to a tenant."""
     host = normalise_host(domain)
     if host == normalise_host(settings.OPSYN_PLATFORM_HOST):
         raise InvalidInput(f"{host!r} is the platform's own host.")

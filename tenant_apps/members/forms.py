@@ -15,7 +15,7 @@ class SignInForm(AuthenticationForm):
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True})
     )
 
-    def confirm_login_allowed(self, user: User) -> None:  # type: ignore[override]
+    def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
         if active_membership(user_id=user.pk) is None:
             # The same message as a wrong password: membership is not revealed.

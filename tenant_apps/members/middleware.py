@@ -22,7 +22,10 @@ class MembershipMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.membership = None  # type: ignore[attr-defined]
-        if getattr(request, "tenant", None) is not None and request.user.is_authenticated:
+        if (
+            getattr(request, "tenant", None) is not None
+            and request.user.is_authenticated
+        ):
             membership = active_membership(user_id=request.user.pk)
             if membership is None:
                 request.user = AnonymousUser()

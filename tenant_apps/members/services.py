@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from opsyn.errors import Conflict, InvalidInput
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import index_membership
+from shared_apps.tenants.activation import current_tenant
 
 from .models import Membership, MembershipStatus, Role
 
@@ -19,7 +20,9 @@ def add_member(*, actor: str, user: User, role: str = Role.VIEWER) -> Membership
     """Make a user a member of the current tenant."""
     tenant = _current_tenant_id()
     if role not in Role.values:
-        raise InvalidInput(f"Role {role!r} does not exist; choose one of {Role.values}.")
+        raise InvalidInput(
+            f"Role {role!r} does not exist; choose one of {Role.values}."
+        )
     if Membership.objects.filter(user_id=user.pk).exists():
         raise Conflict(f"{user.email} is already a member.")
     with transaction.atomic():
@@ -39,7 +42,26 @@ def suspend_member(*, actor: str, user: User) -> Membership:
 
 
 def _current_tenant_id() -> int:
-    tenant = getattr(connection, "tenant", None)
-    if tenant is None or connection.schema_name == "public":
+    tenant = current_tenant()
+    if tenant is None:
         raise Conflict("Memberships can only change inside a tenant.")
     return int(tenant.pk)
+
+
+def reindex_all_memberships() -> int:
+    """Rebuild the public membership index from every tenant's members."""
+
+    from shared_apps.accounts.services import rebuild_membership_index
+    from shared_apps.tenants.activation import tenant_scope
+    from shared_apps.tenants.models import Tenant, TenantStatus
+
+    total = 0
+    for tenant in Tenant.objects.exclude(status=TenantStatus.DELETING):
+        with tenant_scope(tenant):
+            user_ids = list(
+                Membership.objects.filter(status=MembershipStatus.ACTIVE).values_list(
+                    "user_id", flat=True
+                )
+            )
+        total += rebuild_membership_index(tenant_id=tenant.pk, user_ids=user_ids)
+    return total

@@ -5,7 +5,7 @@ Each topic module reads its values from ``opsyn.env``; nothing here reads
 """
 
 from .core import *  # noqa: F403
-from .tenancy import *  # noqa: F403
-from .security import *  # noqa: F403
-from .observability import *  # noqa: F403
 from .jobs import *  # noqa: F403
+from .observability import *  # noqa: F403
+from .security import *  # noqa: F403
+from .tenancy import *  # noqa: F403

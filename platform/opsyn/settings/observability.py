@@ -26,6 +26,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.LOG_LEVEL},
     "loggers": {
+        # Django's own console handler would print every line twice.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         "opsyn.security": {"level": "INFO"},
     },
