@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Session
@@ -45,15 +47,40 @@ class SessionStore(DatabaseStore):
             return {}
         return self.decode(found.session_data)
 
-    def create_model_instance(self, data: dict[str, Any]) -> Session:
-        session = super().create_model_instance(data)
-        assert isinstance(session, Session)
+    def save(self, must_create: bool = False) -> None:
+        """Write the session; an update touches only what a request changes.
+
+        Creation records where the session began (host, IP, user agent);
+        later saves never move it to another host.
+        """
+        if self.session_key is None:
+            self.create()
+            return
+        data = self._get_session(no_load=must_create)
         user_id = data.get("_auth_user_id")
-        session.host = self.host
-        session.user_id = int(user_id) if user_id is not None else None
-        session.ip = self.ip
-        session.user_agent = self.user_agent
-        return session
+        values = {
+            "session_data": self.encode(data),
+            "expire_date": self.get_expiry_date(),
+            "user_id": int(user_id) if user_id is not None else None,
+        }
+        if must_create:
+            try:
+                with transaction.atomic():
+                    Session.objects.create(
+                        session_key=self._get_or_create_session_key(),
+                        host=self.host,
+                        ip=self.ip,
+                        user_agent=self.user_agent,
+                        **values,
+                    )
+            except IntegrityError as exc:
+                raise CreateError from exc
+            return
+        updated = Session.objects.filter(
+            session_key=self.session_key, host=self.host
+        ).update(last_seen_at=timezone.now(), **values)
+        if not updated:
+            raise UpdateError
 
     def exists(self, session_key: str) -> bool:
         return Session.objects.filter(session_key=session_key).exists()

@@ -83,6 +83,9 @@ STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# In development static files come straight from the apps, no collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 
 AUTH_USER_MODEL = "accounts.User"

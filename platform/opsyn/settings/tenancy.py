@@ -21,11 +21,13 @@ def _apps_under(folder: str) -> list[str]:
 
 
 FRAMEWORK_APPS = [
-    "django_tenants",
     "django.contrib.auth",
     "django.contrib.admin",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # After the admin: its admin templates expect a public tenant row, which
+    # this platform does not keep; the admin's own templates must win.
+    "django_tenants",
 ]
 
 SHARED_APPS = [

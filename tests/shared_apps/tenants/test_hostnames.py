@@ -1,0 +1,40 @@
+import pytest
+
+from opsyn.errors import InvalidInput
+from shared_apps.tenants.hostnames import host_of_request, normalise_host
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("acme.example.test", "acme.example.test"),
+        ("ACME.example.test:8000", "acme.example.test"),
+        ("acme.example.test.", "acme.example.test"),
+        ("  Acme.Example.Test.:443 ", "acme.example.test"),
+        ("bücher.example", "xn--bcher-kva.example"),
+        ("BÜCHER.example:8000", "xn--bcher-kva.example"),
+        ("xn--bcher-kva.example", "xn--bcher-kva.example"),
+        ("localhost", "localhost"),
+    ],
+)
+def test_hosts_have_one_canonical_form(raw: str, canonical: str) -> None:
+    assert normalise_host(raw) == canonical
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["", "   ", ":8000", "a..b", "-acme.example", "acme-.example", "ac me.example",
+     "acme.example/evil", "[::1]:8000", "x" * 64 + ".example", "a_b.example"],
+)
+def test_malformed_hosts_are_refused(raw: str) -> None:
+    with pytest.raises(InvalidInput):
+        normalise_host(raw)
+
+
+def test_request_host_prefers_the_host_header() -> None:
+    meta = {"HTTP_HOST": "Acme.Example.Test:8000", "SERVER_NAME": "other"}
+    assert host_of_request(meta) == "acme.example.test"
+
+
+def test_unusable_request_host_is_none() -> None:
+    assert host_of_request({"HTTP_HOST": "bad host"}) is None
