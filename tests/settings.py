@@ -4,8 +4,8 @@ Tests keep cache and broker entries in their own Redis database, so
 flushing between tests never touches a developer's running platform.
 """
 
-from opsyn.settings import *  # noqa: F403
 from opsyn import env
+from opsyn.settings import *  # noqa: F403
 from opsyn.settings import CACHES
 
 TEST_REDIS_URL = env.text(

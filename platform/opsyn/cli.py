@@ -70,8 +70,10 @@ def _describe(exc: Exception) -> str:
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsyn.settings")
     import django
+    from django.apps import apps
 
-    django.setup()
+    if not apps.ready:
+        django.setup()
 
 
 def _actor() -> str:
@@ -251,13 +253,14 @@ def _domains_primary(args: argparse.Namespace) -> None:
 
 def _migrate(args: argparse.Namespace) -> int:
     from shared_apps.tenants import migrating
+    from shared_apps.tenants.migration_worker import SchemaResult
 
     if args.jobs is not None and args.jobs < 1:
         raise CommandError("--jobs must be at least 1")
     migrating.migrate_public()
     print("public: up to date")
 
-    def report(result: migrating.SchemaResult) -> None:
+    def report(result: SchemaResult) -> None:
         status = "migrated" if result.ok else f"FAILED: {result.error}"
         print(f"{result.schema}: {status}", flush=True)
 

@@ -7,7 +7,7 @@ never signs anyone in on another's.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, cast
 
 from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
@@ -56,7 +56,7 @@ class SessionStore(DatabaseStore):
         if self.session_key is None:
             self.create()
             return
-        data = self._get_session(no_load=must_create)
+        data = _privates(self)._get_session(no_load=must_create)
         user_id = data.get("_auth_user_id")
         values = {
             "session_data": self.encode(data),
@@ -67,7 +67,7 @@ class SessionStore(DatabaseStore):
             try:
                 with transaction.atomic():
                     Session.objects.create(
-                        session_key=self._get_or_create_session_key(),
+                        session_key=_privates(self)._get_or_create_session_key(),
                         host=self.host,
                         ip=self.ip,
                         user_agent=self.user_agent,
@@ -84,3 +84,15 @@ class SessionStore(DatabaseStore):
 
     def exists(self, session_key: str) -> bool:
         return Session.objects.filter(session_key=session_key).exists()
+
+
+class _BaseStoreInternals(Protocol):
+    """Methods of Django's session base class that its type stubs omit."""
+
+    def _get_session(self, no_load: bool = False) -> dict[str, Any]: ...
+
+    def _get_or_create_session_key(self) -> str: ...
+
+
+def _privates(store: SessionStore) -> _BaseStoreInternals:
+    return cast(_BaseStoreInternals, store)

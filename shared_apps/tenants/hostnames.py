@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import idna
 
@@ -35,7 +36,7 @@ def normalise_host(raw: str) -> str:
     return ascii_host
 
 
-def host_of_request(meta: dict[str, object]) -> str | None:
+def host_of_request(meta: Mapping[str, object]) -> str | None:
     """Return the canonical host a request was addressed to, or None."""
     raw = meta.get("HTTP_HOST") or meta.get("SERVER_NAME") or ""
     try:

@@ -13,23 +13,16 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
 
 from django.core.management import call_command
 from django.db import connection, connections
 
-from . import schemas
+from . import migration_worker, schemas
 from .activation import use_public
+from .migration_worker import SchemaResult
 from .models import PreparedSchema, Tenant, TenantStatus
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SchemaResult:
-    schema: str
-    ok: bool
-    error: str = ""
 
 
 def migrate_public(*, verbosity: int = 0) -> None:
@@ -104,17 +97,21 @@ def migrate_tenants(
 
     if jobs == 1:
         for schema in lagging:
-            result = _migrate_one(schema)
+            result = migration_worker.migrate(schema)
             results.append(result)
             if report:
                 report(result)
     else:
+        database = connection.settings_dict["NAME"]
         connections.close_all()
         spawn = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=spawn, initializer=_worker_setup
+            max_workers=jobs,
+            mp_context=spawn,
+            initializer=migration_worker.start,
+            initargs=(database,),
         ) as pool:
-            futures = [pool.submit(_migrate_one, schema) for schema in lagging]
+            futures = [pool.submit(migration_worker.migrate, s) for s in lagging]
             for future in as_completed(futures):
                 result = future.result()
                 results.append(result)
@@ -126,21 +123,3 @@ def migrate_tenants(
         fingerprint=schemas.migration_fingerprint()
     )
     return sorted(results, key=lambda r: r.schema)
-
-
-def _worker_setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsyn.settings")
-    import django
-
-    django.setup()
-
-
-def _migrate_one(schema: str) -> SchemaResult:
-    try:
-        schemas.migrate_schema(schema)
-    except Exception as exc:
-        log.error("schema.migrate_failed", extra={"schema": schema, "error": str(exc)})
-        use_public()
-        return SchemaResult(schema, False, f"{type(exc).__name__}: {exc}")
-    log.info("schema.migrated", extra={"schema": schema})
-    return SchemaResult(schema, True)

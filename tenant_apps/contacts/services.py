@@ -5,6 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db import transaction
+
+from opsyn.celery import TENANT_HEADER
+from shared_apps.tenants.activation import current_schema
+
 from .models import Contact
 
 log = logging.getLogger(__name__)
@@ -18,6 +23,7 @@ def create_contact(*, actor_id: int | None, **fields: Any) -> Contact:
         created_by_id=actor_id, **{k: v for k, v in fields.items() if k in EDITABLE}
     )
     log.info("contact.created", extra={"actor_id": actor_id, "contact_id": contact.pk})
+    _schedule_summary()
     return contact
 
 
@@ -33,3 +39,11 @@ def update_contact(*, actor_id: int | None, contact: Contact, **fields: Any) -> 
             extra={"actor_id": actor_id, "contact_id": contact.pk, "fields": changed},
         )
     return contact
+
+
+def _schedule_summary() -> None:
+    from .tasks import refresh_summary
+
+    # The schema is read now: by commit time the connection may have moved on.
+    headers = {TENANT_HEADER: current_schema()}
+    transaction.on_commit(lambda: refresh_summary.apply_async(headers=headers))

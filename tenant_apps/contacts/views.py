@@ -15,7 +15,8 @@ from .forms import ContactForm
 @member_required
 def contact_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.contacts_listed(), 50).get_page(request.GET.get("page"))
-    return render(request, "contacts/list.html", {"page": page})
+    summary = selectors.cached_summary()
+    return render(request, "contacts/list.html", {"page": page, "summary": summary})
 
 
 @member_required

@@ -23,8 +23,19 @@ def test_hosts_have_one_canonical_form(raw: str, canonical: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "   ", ":8000", "a..b", "-acme.example", "acme-.example", "ac me.example",
-     "acme.example/evil", "[::1]:8000", "x" * 64 + ".example", "a_b.example"],
+    [
+        "",
+        "   ",
+        ":8000",
+        "a..b",
+        "-acme.example",
+        "acme-.example",
+        "ac me.example",
+        "acme.example/evil",
+        "[::1]:8000",
+        "x" * 64 + ".example",
+        "a_b.example",
+    ],
 )
 def test_malformed_hosts_are_refused(raw: str) -> None:
     with pytest.raises(InvalidInput):

@@ -30,7 +30,10 @@ def _schema_count() -> int:
 
 def test_provisioning_creates_schema_domain_and_usable_tenant(unique_slug: str) -> None:
     tenant = services.provision_tenant(
-        actor="test", name="Delta", slug=unique_slug, domain=f"{unique_slug}.example.test"
+        actor="test",
+        name="Delta",
+        slug=unique_slug,
+        domain=f"{unique_slug}.example.test",
     )
 
     assert tenant.status == TenantStatus.ACTIVE
@@ -49,7 +52,10 @@ def test_provisioning_uses_a_prepared_schema_when_one_waits(unique_slug: str) ->
     waiting = PreparedSchema.objects.get().schema_name
 
     services.provision_tenant(
-        actor="test", name="Pool", slug=unique_slug, domain=f"{unique_slug}.example.test"
+        actor="test",
+        name="Pool",
+        slug=unique_slug,
+        domain=f"{unique_slug}.example.test",
     )
 
     assert not PreparedSchema.objects.filter(schema_name=waiting).exists()
@@ -63,7 +69,10 @@ def test_stale_prepared_schema_is_never_handed_out(unique_slug: str) -> None:
     PreparedSchema.objects.filter(schema_name=stale).update(fingerprint="old")
 
     services.provision_tenant(
-        actor="test", name="Fresh", slug=unique_slug, domain=f"{unique_slug}.example.test"
+        actor="test",
+        name="Fresh",
+        slug=unique_slug,
+        domain=f"{unique_slug}.example.test",
     )
 
     assert _schema_exists(stale), "the stale schema was renamed into a tenant"
@@ -86,11 +95,13 @@ def test_stale_prepared_schema_is_never_handed_out(unique_slug: str) -> None:
 )
 def test_bad_slugs_are_refused_before_any_ddl(slug: str, message: str) -> None:
     before = _schema_count()
-    with mock.patch.object(schemas, "prepare_schema") as prepare:
-        with pytest.raises(InvalidInput, match=message):
-            services.provision_tenant(
-                actor="test", name="Bad", slug=slug, domain="bad.example.test"
-            )
+    with (
+        mock.patch.object(schemas, "prepare_schema") as prepare,
+        pytest.raises(InvalidInput, match=message),
+    ):
+        services.provision_tenant(
+            actor="test", name="Bad", slug=slug, domain="bad.example.test"
+        )
     prepare.assert_not_called()
     assert _schema_count() == before
     assert not Tenant.objects.filter(name="Bad").exists()
@@ -136,16 +147,18 @@ def test_failure_midway_leaves_no_tenant_schema_or_domain(unique_slug: str) -> N
     schemas.fill_pool(1)
     pool_before = set(PreparedSchema.objects.values_list("schema_name", flat=True))
 
-    with mock.patch.object(
-        Domain.objects, "create", side_effect=RuntimeError("disk full")
+    with (
+        mock.patch.object(
+            Domain.objects, "create", side_effect=RuntimeError("disk full")
+        ),
+        pytest.raises(RuntimeError, match="disk full"),
     ):
-        with pytest.raises(RuntimeError, match="disk full"):
-            services.provision_tenant(
-                actor="test",
-                name="Broken",
-                slug=unique_slug,
-                domain=f"{unique_slug}.example.test",
-            )
+        services.provision_tenant(
+            actor="test",
+            name="Broken",
+            slug=unique_slug,
+            domain=f"{unique_slug}.example.test",
+        )
 
     assert not Tenant.objects.filter(slug=unique_slug).exists()
     assert not Domain.objects.filter(domain=f"{unique_slug}.example.test").exists()
@@ -159,7 +172,10 @@ def test_failure_midway_leaves_no_tenant_schema_or_domain(unique_slug: str) -> N
 
 def test_deletion_drops_the_schema_and_rows(unique_slug: str) -> None:
     tenant = services.provision_tenant(
-        actor="test", name="Gone", slug=unique_slug, domain=f"{unique_slug}.example.test"
+        actor="test",
+        name="Gone",
+        slug=unique_slug,
+        domain=f"{unique_slug}.example.test",
     )
 
     services.delete_tenant(actor="test", slug=unique_slug)
@@ -171,7 +187,10 @@ def test_deletion_drops_the_schema_and_rows(unique_slug: str) -> None:
 
 def test_deletion_marks_deleting_before_dropping(unique_slug: str) -> None:
     services.provision_tenant(
-        actor="test", name="Half", slug=unique_slug, domain=f"{unique_slug}.example.test"
+        actor="test",
+        name="Half",
+        slug=unique_slug,
+        domain=f"{unique_slug}.example.test",
     )
     seen: list[str] = []
 
@@ -179,9 +198,11 @@ def test_deletion_marks_deleting_before_dropping(unique_slug: str) -> None:
         seen.append(Tenant.objects.get(slug=unique_slug).status)
         raise RuntimeError("connection lost")
 
-    with mock.patch.object(schemas, "drop_schema", side_effect=drop):
-        with pytest.raises(RuntimeError):
-            services.delete_tenant(actor="test", slug=unique_slug)
+    with (
+        mock.patch.object(schemas, "drop_schema", side_effect=drop),
+        pytest.raises(RuntimeError),
+    ):
+        services.delete_tenant(actor="test", slug=unique_slug)
 
     assert seen == [TenantStatus.DELETING]
     assert Tenant.objects.get(slug=unique_slug).status == TenantStatus.DELETING
