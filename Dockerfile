@@ -32,10 +32,7 @@ RUN pip install --require-hashes --only-binary=:all: --no-deps \
 # The build backend named in pyproject.toml, pinned like everything else so
 # the project install below needs no build isolation. Regenerate with:
 #   echo 'setuptools>=75' | uv pip compile - --generate-hashes --python-version 3.11
-RUN printf '%s\n' \
-        'setuptools==84.2.1 \' \
-        '    --hash=sha256:3ff8b3b5492a0aa66960f4419365a86b84e013070d4313e4d4a6894f5d64d6bc \' \
-        '    --hash=sha256:ca140b45d5325a9478f880e351484f62fef15f336462e449ca0c03c873d589c2' \
+RUN printf '%s\n' 'setuptools==84.2.1 --hash=sha256:3ff8b3b5492a0aa66960f4419365a86b84e013070d4313e4d4a6894f5d64d6bc --hash=sha256:ca140b45d5325a9478f880e351484f62fef15f336462e449ca0c03c873d589c2' \
         >/tmp/build-requirements.lock \
     && pip install --require-hashes --only-binary=:all: --no-deps \
         -r /tmp/build-requirements.lock
@@ -56,10 +53,9 @@ RUN pip install --no-deps --no-build-isolation -e . \
 
 # Static files are part of the image, served by WhiteNoise. The settings put
 # STATIC_ROOT under OPSYN_STATE_DIR, so the runtime stage must use the same
-# value. The key only lets the settings load; it signs nothing.
+# value.
 RUN DJANGO_SETTINGS_MODULE=opsyn.settings \
     OPSYN_STATE_DIR=/var/lib/opsyn \
-    OPSYN_SECRET_KEY=collectstatic-build-only \
     python -m opsyn.manage collectstatic --noinput --verbosity 0
 
 # ---------------------------------------------------------------------------

@@ -66,11 +66,15 @@ def two_tenants(
     django_db_setup: None, django_db_blocker: pytest.FixtureRequest
 ) -> Iterator[tuple[TenantFixture, TenantFixture]]:
     """Tenants alpha and bravo, each with a member and its own contacts."""
+    from django.db import connection
+
     from shared_apps.tenants import services
 
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        # Committed data must only ever reach a test database.
+        assert connection.settings_dict["NAME"].startswith("test_")
         alpha = _provision("alpha", ["Alpha Ada", "Alpha Alan"])
-        bravo = _provision("bravo", ["Bravo Grace", "Bravo Katherine"])
+        bravo = _provision("bravo", ["Bravo Grace", "Bravo Katherine", "Bravo Mary"])
     yield alpha, bravo
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         for fixture in (alpha, bravo):
@@ -122,6 +126,7 @@ def service_env() -> dict[str, str]:
     env.update(
         DATABASE_URL=_database_url(),
         REDIS_URL=settings.CELERY_BROKER_URL,
+        OPSYN_CACHE_URL=settings.CACHES["default"]["LOCATION"],
         DJANGO_SETTINGS_MODULE="tests.settings",
         PYTHONPATH=str(REPO_ROOT),
         OPSYN_DEBUG="1",
@@ -130,7 +135,9 @@ def service_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(two_tenants, tmp_path_factory) -> Iterator[WorkerProcess]:
+def celery_worker(
+    two_tenants, tmp_path_factory, django_db_blocker
+) -> Iterator[WorkerProcess]:
     """A real Celery worker process on the test database and broker."""
     from opsyn.celery import app
 
@@ -163,8 +170,100 @@ def celery_worker(two_tenants, tmp_path_factory) -> Iterator[WorkerProcess]:
             raise RuntimeError(f"celery worker did not start:\n{worker.log()}")
         yield worker
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        _stop(process, django_db_blocker)
+
+
+def _stop(process: subprocess.Popen[str], blocker: object) -> None:
+    """Stop a service process and wait until its database sessions are gone.
+
+    PostgreSQL notices a closed connection a moment after the client exits;
+    dropping the test database before then fails.
+    """
+    from django.db import connection
+
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    with blocker.unblock():  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                    "current_database() AND pid <> pg_backend_pid()"
+                )
+                if cursor.fetchone()[0] == 0:
+                    return
+            time.sleep(0.1)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class WebServer:
+    port: int
+    process: subprocess.Popen[str]
+
+    def url(self, host: str, path: str = "/") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+
+@pytest.fixture(scope="session")
+def web_server(two_tenants, tmp_path_factory, django_db_blocker) -> Iterator[WebServer]:
+    """The platform's WSGI app under gunicorn, on the test database."""
+    import urllib.request
+
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("web") / "gunicorn.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "opsyn.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+                # gunicorn's control socket has one fixed path per user;
+                # a developer's running platform would hold it.
+                "--no-control-socket",
+            ],
+            cwd=REPO_ROOT,
+            env=service_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    server = WebServer(port, process)
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(
+                        f"web server did not start:\n{log_path.read_text()}"
+                    ) from None
+                time.sleep(0.3)
+        yield server
+    finally:
+        _stop(process, django_db_blocker)

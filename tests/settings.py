@@ -8,12 +8,13 @@ from opsyn import env
 from opsyn.settings import *  # noqa: F403
 from opsyn.settings import CACHES
 
-TEST_REDIS_URL = env.text(
-    "OPSYN_TEST_REDIS_URL", env.REDIS_URL.rsplit("/", 1)[0] + "/15"
-)
 for _alias in CACHES.values():
-    _alias["LOCATION"] = TEST_REDIS_URL
-CELERY_BROKER_URL = TEST_REDIS_URL
+    _alias["LOCATION"] = env.with_redis_db(env.REDIS_URL, 15)
+CELERY_BROKER_URL = env.with_redis_db(env.REDIS_URL, 14)
 OPSYN_SCHEMA_POOL_SIZE = 1
+# One test database per run name, so concurrent runs never share one.
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": env.text("OPSYN_TEST_DATABASE", "test_opsyn")
+}
 # Fast hashing keeps fixtures quick; production hashing has its own tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

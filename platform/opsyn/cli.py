@@ -258,7 +258,7 @@ def _migrate(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise CommandError("--jobs must be at least 1")
     migrating.migrate_public()
-    print("public: up to date")
+    print("public: migrated")
 
     def report(result: SchemaResult) -> None:
         status = "migrated" if result.ok else f"FAILED: {result.error}"

@@ -10,7 +10,10 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Meaningful in a checkout (local state lives beside the code); an installed
+# package takes OPSYN_STATE_DIR instead.
+REPO_ROOT = PACKAGE_DIR.parents[1]
 
 
 def text(name: str, default: str = "") -> str:
@@ -61,12 +64,22 @@ def database_from_url(url: str) -> dict[str, object]:
     }
 
 
+def with_redis_db(url: str, db: int) -> str:
+    """Return a redis:// URL naming another database on the same server."""
+    parts = urlsplit(url)
+    return parts._replace(path=f"/{db}").geturl()
+
+
 DEBUG = flag("OPSYN_DEBUG")
 SECRET_KEY = text("OPSYN_SECRET_KEY")
 DATABASE_URL = text("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/opsyn")
 REDIS_URL = text("REDIS_URL", "redis://127.0.0.1:6379/0")
+# The cache gets its own Redis database: clearing it must never drop queued
+# tasks from the broker's.
+CACHE_URL = text("OPSYN_CACHE_URL", with_redis_db(REDIS_URL, 1))
 PLATFORM_HOST = text("OPSYN_PLATFORM_HOST", "localhost")
 STATE_DIR = Path(text("OPSYN_STATE_DIR", str(REPO_ROOT / ".local")))
+STATIC_ROOT = Path(text("OPSYN_STATIC_ROOT", str(STATE_DIR / "static")))
 MEDIA_ROOT = Path(text("OPSYN_MEDIA_ROOT", str(STATE_DIR / "media")))
 SECURE_COOKIES = flag("OPSYN_SECURE_COOKIES", default=not DEBUG)
 TRUSTED_PROXY_COUNT = number("OPSYN_TRUSTED_PROXIES", 0)

@@ -10,6 +10,7 @@ from django.core.cache import cache
 
 from opsyn.celery import TenantRequired, app
 from shared_apps.tenants.activation import tenant_scope
+from tenant_apps.contacts.models import Contact
 from tenant_apps.contacts.selectors import SUMMARY_KEY
 from tenant_apps.contacts.tasks import refresh_summary
 
@@ -19,6 +20,11 @@ pytestmark = pytest.mark.django_db
 def _summary(fixture) -> object:
     with tenant_scope(fixture.tenant):
         return cache.get(SUMMARY_KEY)
+
+
+def _count(fixture) -> int:
+    with tenant_scope(fixture.tenant):
+        return Contact.objects.count()
 
 
 def _wait_for(predicate, timeout: float = 30.0) -> bool:
@@ -40,13 +46,13 @@ def test_a_task_runs_in_the_tenant_it_was_sent_from(two_tenants, celery_worker) 
         refresh_summary.delay()
 
     assert _wait_for(lambda: _summary(alpha) is not None), celery_worker.log()
-    assert _summary(alpha) == {"count": len(alpha.contact_names)}
+    assert _summary(alpha) == {"count": _count(alpha)}
     assert _summary(bravo) is None, "alpha's task touched bravo's cache"
 
     with tenant_scope(bravo.tenant):
         refresh_summary.delay()
     assert _wait_for(lambda: _summary(bravo) is not None), celery_worker.log()
-    assert _summary(bravo) == {"count": len(bravo.contact_names)}
+    assert _summary(bravo) == {"count": _count(bravo)}
 
 
 def test_sending_a_tenant_task_from_outside_a_tenant_is_refused() -> None:
@@ -62,7 +68,7 @@ def test_a_task_delivered_without_a_tenant_refuses_to_run(
 
     assert celery_worker.wait_for_log(result.id, timeout=30)
     assert celery_worker.wait_for_log("task.refused", timeout=30), celery_worker.log()
-    assert _summary(two_tenants[0]) in (None, {"count": 2})
+    assert _summary(two_tenants[0]) in (None, {"count": _count(two_tenants[0])})
 
 
 def test_a_task_naming_an_unknown_schema_refuses_to_run(two_tenants) -> None:

@@ -26,14 +26,14 @@ CACHES = {
     # tenant's entries can never be read under another tenant.
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env.REDIS_URL,
+        "LOCATION": env.CACHE_URL,
         "KEY_FUNCTION": "shared_apps.tenants.caching.tenant_cache_key",
         "KEY_PREFIX": "opsyn",
     },
     # Platform data (routing, throttles): keys are not tenant-scoped.
     "platform": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env.REDIS_URL,
+        "LOCATION": env.CACHE_URL,
         "KEY_PREFIX": "opsyn-platform",
     },
 }
@@ -54,7 +54,7 @@ MIDDLEWARE = [
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "platform" / "opsyn" / "templates"],
+        "DIRS": [env.PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -75,7 +75,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = env.STATE_DIR / "static"
+STATIC_ROOT = env.STATIC_ROOT
 MEDIA_ROOT = env.MEDIA_ROOT
 MEDIA_URL = "/media/"
 STORAGES = {

@@ -7,17 +7,23 @@ schema, every app under ``tenant_apps/`` has them in each tenant schema.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from opsyn import env
 
 
-def _apps_under(folder: str) -> list[str]:
-    root = env.REPO_ROOT / folder
+def _apps_under(package: str) -> list[str]:
+    """Return the apps in a package, found where the package is installed."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"the {package} package is not installed")
     found = sorted(
-        path.parent.name for path in Path(root).glob("*/apps.py") if path.is_file()
+        path.parent.name
+        for location in spec.submodule_search_locations
+        for path in Path(location).glob("*/apps.py")
     )
-    return [f"{folder}.{name}" for name in found]
+    return [f"{package}.{name}" for name in found]
 
 
 FRAMEWORK_APPS = [
