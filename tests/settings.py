@@ -8,9 +8,12 @@ from opsyn import env
 from opsyn.settings import *  # noqa: F403
 from opsyn.settings import CACHES
 
+# OPSYN_TEST_REDIS_DB picks the pair of databases (broker, broker + 1 for the
+# cache), so concurrent runs on one machine can be kept apart too.
+_BROKER_DB = env.number("OPSYN_TEST_REDIS_DB", 14)
 for _alias in CACHES.values():
-    _alias["LOCATION"] = env.with_redis_db(env.REDIS_URL, 15)
-CELERY_BROKER_URL = env.with_redis_db(env.REDIS_URL, 14)
+    _alias["LOCATION"] = env.with_redis_db(env.REDIS_URL, _BROKER_DB + 1)
+CELERY_BROKER_URL = env.with_redis_db(env.REDIS_URL, _BROKER_DB)
 OPSYN_SCHEMA_POOL_SIZE = 1
 # One test database per run name, so concurrent runs never share one.
 DATABASES["default"]["TEST"] = {  # noqa: F405
