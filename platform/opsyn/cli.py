@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import json
 import os
 import sys
@@ -17,6 +18,10 @@ from typing import Any, NoReturn
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
+
+# Modules that add command groups: each has ``register(groups, command,
+# group)`` taking the subparsers object and this module's two helpers.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 class CommandError(Exception):
@@ -152,6 +157,8 @@ def _build_parser() -> argparse.ArgumentParser:
     operator.add_argument("email")
 
     _command(groups, "demo", _demo, help="provision the local demo tenant")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(groups, _command, _group)
     return parser
 
 

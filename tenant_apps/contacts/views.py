@@ -6,26 +6,26 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tenant_apps.members.decorators import member_required
+from opsyn.access import requires
 
 from . import selectors, services
 from .forms import ContactForm
 
 
-@member_required
+@requires("view", "contacts.contact")
 def contact_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.contacts_listed(), 50).get_page(request.GET.get("page"))
     summary = selectors.cached_summary()
     return render(request, "contacts/list.html", {"page": page, "summary": summary})
 
 
-@member_required
+@requires("view", "contacts.contact")
 def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = selectors.contact_by_id(contact_id)
     return render(request, "contacts/detail.html", {"contact": contact})
 
 
-@member_required
+@requires("create", "contacts.contact")
 def contact_create(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -34,7 +34,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/form.html", {"form": form, "creating": True})
 
 
-@member_required
+@requires("change", "contacts.contact")
 def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = selectors.contact_by_id(contact_id)
     form = ContactForm(request.POST or None, instance=contact)

@@ -3,6 +3,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
-    path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("sign-in/", views.sign_in, name="sign-in"),
+    path("sign-out/", views.sign_out, name="sign-out"),
 ]
