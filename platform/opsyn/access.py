@@ -12,9 +12,9 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 ACCESS_ATTRIBUTE = "opsyn_access"
 
 
@@ -28,7 +28,7 @@ def signed_in(view: View) -> View:
     """Let only signed-in people in: on a tenant host, its active members."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not _is_signed_in(request):
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
@@ -45,7 +45,9 @@ def requires(action: str, entity: str) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(
+            request: HttpRequest, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             if not _is_signed_in(request):
                 return redirect_to_login(request.get_full_path())
             return view(request, *args, **kwargs)
