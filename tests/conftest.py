@@ -35,9 +35,13 @@ class TenantFixture:
 def _clean_caches() -> Iterator[None]:
     from django.core.cache import caches
 
+    from shared_apps.tenants.caching import forget_local_routes
+
     caches["platform"].clear()
+    forget_local_routes()
     yield
     caches["platform"].clear()
+    forget_local_routes()
 
 
 def _provision(slug: str, contacts: list[str]) -> TenantFixture:

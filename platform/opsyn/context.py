@@ -7,7 +7,7 @@ Set by the request middleware, the CLI and Celery tasks; read by logging
 from __future__ import annotations
 
 import contextvars
-import uuid
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -35,7 +35,7 @@ def current() -> WorkContext:
 
 def new_request_id() -> str:
     """Return a fresh, opaque request id."""
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()
 
 
 @contextmanager

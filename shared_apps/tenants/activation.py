@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 if TYPE_CHECKING:
     from .models import Tenant
@@ -28,29 +28,42 @@ class _TenantConnection(Protocol):
 
 
 def _connection() -> _TenantConnection:
-    return cast(_TenantConnection, connection)
+    # The wrapper itself, not the ``connection`` proxy: routing reads it on
+    # every request and each proxied attribute costs a thread-local lookup.
+    return cast(_TenantConnection, connections[DEFAULT_DB_ALIAS])
 
 
 def use_public() -> None:
     """Work in the public schema."""
-    _connection().set_schema_to_public()
+    if current_schema() != PUBLIC_SCHEMA:
+        _connection().set_schema_to_public()
 
 
 def use_tenant(tenant: Tenant) -> None:
-    """Work in a tenant's schema (with public behind it on the search path)."""
-    _connection().set_tenant(tenant)
+    """Work in a tenant's schema (with public behind it on the search path).
+
+    Selecting the schema already in use keeps the search_path the connection
+    has, saving a ``SET search_path`` round trip per request. django-tenants
+    forgets that path on close and rollback, so it is re-sent whenever the
+    server may have dropped it.
+    """
+    db = _connection()
+    if db.schema_name == tenant.schema_name:
+        db.tenant = tenant
+        return
+    db.set_tenant(tenant)
 
 
 def current_schema() -> str:
     """Return the schema the connection works in."""
-    return getattr(connection, "schema_name", None) or PUBLIC_SCHEMA
+    return getattr(_connection(), "schema_name", None) or PUBLIC_SCHEMA
 
 
 def current_tenant() -> Tenant | None:
     """Return the active tenant, or None in the public schema."""
     if current_schema() == PUBLIC_SCHEMA:
         return None
-    return cast("Tenant | None", getattr(connection, "tenant", None))
+    return cast("Tenant | None", getattr(_connection(), "tenant", None))
 
 
 @contextmanager

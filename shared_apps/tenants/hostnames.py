@@ -25,11 +25,16 @@ def normalise_host(raw: str) -> str:
     host = _PORT.sub("", host).rstrip(".")
     if not host:
         raise InvalidInput("A host name is required.")
-    try:
-        ascii_host = idna.encode(host, uts46=True).decode("ascii")
-    except (idna.IDNAError, UnicodeError) as exc:
-        raise InvalidInput(f"{raw!r} is not a valid host name.") from exc
-    ascii_host = ascii_host.lower()
+    if host.isascii() and not _has_punycode(host):
+        # Plain ASCII names need only lowercasing; IDNA mapping is costly
+        # enough to show in per-request routing.
+        ascii_host = host.lower()
+    else:
+        try:
+            ascii_host = idna.encode(host, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError) as exc:
+            raise InvalidInput(f"{raw!r} is not a valid host name.") from exc
+        ascii_host = ascii_host.lower()
     labels = ascii_host.split(".")
     if len(ascii_host) > 253 or not all(_LABEL.match(label) for label in labels):
         raise InvalidInput(f"{raw!r} is not a valid host name.")
@@ -43,3 +48,7 @@ def host_of_request(meta: Mapping[str, object]) -> str | None:
         return normalise_host(str(raw))
     except InvalidInput:
         return None
+
+
+def _has_punycode(host: str) -> bool:
+    return "xn--" in host.lower()

@@ -38,12 +38,15 @@ class TenantRoutingMiddleware:
         return response
 
     def _route(self, request: HttpRequest) -> HttpResponse:
-        use_public()
+        # Every request selects its schema before anything reads the
+        # database, so a connection reused from another tenant's request
+        # never keeps that tenant's search_path.
         host = host_of_request(request.META)
         request.opsyn_host = host  # type: ignore[attr-defined]
         request.tenant = None  # type: ignore[attr-defined]
 
         if host == self.platform_host:
+            use_public()
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             return self.get_response(request)
 
@@ -52,16 +55,15 @@ class TenantRoutingMiddleware:
             TenantStatus.PROVISIONING,
             TenantStatus.DELETING,
         ):
+            use_public()
             return _page("tenants/unknown_host.html", status=404)
         if tenant.status == TenantStatus.SUSPENDED:
+            use_public()
             return _page("tenants/suspended.html", status=403)
 
         use_tenant(tenant)
         request.tenant = tenant  # type: ignore[attr-defined]
-        try:
-            return self.get_response(request)
-        finally:
-            use_public()
+        return self.get_response(request)
 
 
 def _page(template: str, *, status: int) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from opsyn.errors import NotFound
 
 from . import caching
+from .activation import use_public
 from .models import Domain, Tenant, TenantStatus
 
 _ROUTE_FIELDS = ("id", "schema_name", "name", "slug", "status", "region")
@@ -16,11 +17,15 @@ _ROUTE_FIELDS = ("id", "schema_name", "name", "slug", "status", "region")
 def tenant_for_host(host: str) -> Tenant | None:
     """Return the tenant a canonical host routes to, from cache when possible.
 
-    The returned object carries only the routing fields; it is not meant to
-    be saved.
+    The returned object carries only the routing fields and is shared by the
+    requests of this process for a few seconds: it is never saved or changed.
     """
+    recent = caching.local_route(host)
+    if recent is not caching.MISSING:
+        return recent if isinstance(recent, Tenant) else None
     route = caching.cached_route(host)
     if route is False:
+        use_public()
         domain = (
             Domain.objects.filter(domain=host)
             .select_related("tenant")
@@ -33,10 +38,9 @@ def tenant_for_host(host: str) -> Tenant | None:
             else None
         )
         caching.remember_route(host, route, settings.OPSYN_ROUTING_CACHE_SECONDS)
-    if route is None:
-        return None
-    assert isinstance(route, dict)
-    return Tenant(**route)
+    tenant = Tenant(**route) if isinstance(route, dict) else None
+    caching.keep_locally(host, tenant)
+    return tenant
 
 
 def runnable_tenant_for_schema(schema: str) -> Tenant | None:
