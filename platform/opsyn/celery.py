@@ -10,17 +10,31 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any, cast
 
 from celery import Celery, Task
+from celery.signals import beat_init, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsyn.settings")
 
 TENANT_HEADER = "opsyn_tenant"
+# Who asked for the task: its writes are audited as "<sender> via task:<name>".
+ACTOR_HEADER = "opsyn_actor"
 
 log = logging.getLogger(__name__)
 
 app = Celery("opsyn")
+
+
+@worker_init.connect
+@beat_init.connect
+def _start_monitoring(**_: Any) -> None:
+    from opsyn import monitoring
+
+    monitoring.configure()
+
+
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -51,6 +65,7 @@ class TenantTask(Task):  # type: ignore[type-arg]
         if schema == PUBLIC_SCHEMA:
             raise TenantRequired(f"{self.name} must be sent from inside a tenant")
         headers[TENANT_HEADER] = schema
+        headers.setdefault(ACTOR_HEADER, _sender())
         return super().apply_async(args, kwargs, headers=headers, **options)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -67,7 +82,8 @@ class TenantTask(Task):  # type: ignore[type-arg]
             raise TenantRequired(f"{self.name} has no active tenant (got {schema!r})")
         use_tenant(tenant)
         try:
-            return super().__call__(*args, **kwargs)
+            with _task_context(self):
+                return super().__call__(*args, **kwargs)
         finally:
             use_public()
 
@@ -88,7 +104,29 @@ class PlatformTask(Task):  # type: ignore[type-arg]
         from shared_apps.tenants.activation import use_public
 
         use_public()
-        return super().__call__(*args, **kwargs)
+        with _task_context(self):
+            return super().__call__(*args, **kwargs)
+
+
+def _sender() -> str:
+    from opsyn import context
+
+    return context.current().actor
+
+
+def _task_context(task: Task) -> AbstractContextManager[object]:  # type: ignore[type-arg]
+    """Bind the audit actor of a task: its sender, via the task's name."""
+    from opsyn import context
+
+    request = task.request
+    sender = getattr(request, ACTOR_HEADER, None)
+    if sender is None and request.headers:
+        sender = request.headers.get(ACTOR_HEADER)
+    job = f"task:{task.name}"
+    actor = f"{sender} via {job}" if sender else job
+    return context.bound(
+        actor=actor, request_id=str(request.id or ""), ip="", session=""
+    )
 
 
 TaskDecorator = Callable[[Callable[..., Any]], "Task[Any, Any]"]
