@@ -1,7 +1,8 @@
 """The context of the current unit of work: request id, client IP, actor.
 
 Set by the request middleware, the CLI and Celery tasks; read by logging
-(and, later, by the audit triggers through the transaction).
+and, through ``shared_apps.audit.dbcontext``, by the audit triggers: each
+database connection is brought up to date before its next query.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ class WorkContext:
     request_id: str = ""
     actor: str = ""
     ip: str = ""
+    # The session's public id, never its key: the key is a credential.
+    session: str = ""
 
 
 _EMPTY = WorkContext()
@@ -46,3 +49,14 @@ def bound(**values: str) -> Iterator[WorkContext]:
         yield _current.get()
     finally:
         _current.reset(token)
+
+
+def update(**values: str) -> WorkContext:
+    """Change context values until the enclosing ``bound`` block ends.
+
+    For middleware that learns the actor half-way through a request: the
+    values must outlive its own call (responses are saved after it returns)
+    and the outer ``bound`` of the request restores what was there before.
+    """
+    _current.set(replace(_current.get(), **values))
+    return _current.get()
