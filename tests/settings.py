@@ -15,6 +15,8 @@ for _alias in CACHES.values():
     _alias["LOCATION"] = env.with_redis_db(env.REDIS_URL, _BROKER_DB + 1)
 CELERY_BROKER_URL = env.with_redis_db(env.REDIS_URL, _BROKER_DB)
 OPSYN_SCHEMA_POOL_SIZE = 1
+# Tests run one process; nothing else holds a route to drain.
+OPSYN_ROUTE_DRAIN_SECONDS = 0.0
 # One test database per run name, so concurrent runs never share one.
 DATABASES["default"]["TEST"] = {  # noqa: F405
     "NAME": env.text("OPSYN_TEST_DATABASE", "test_opsyn")

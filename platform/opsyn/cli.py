@@ -21,7 +21,7 @@ EXIT_USAGE = 2
 
 # Modules that add command groups: each has ``register(groups, command,
 # group)`` taking the subparsers object and this module's two helpers.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("opsyn.cli_incidents",)
 
 
 class CommandError(Exception):
@@ -43,6 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     # Operators read results on stdout; lifecycle logs only when asked for.
     os.environ.setdefault("OPSYN_LOG_LEVEL", "WARNING")
+    # Operators migrate, provision and run maintenance: the owner role.
+    os.environ.setdefault("OPSYN_DATABASE_AS_OWNER", "1")
     try:
         _setup_django()
         from opsyn import context
@@ -142,7 +144,9 @@ def _build_parser() -> argparse.ArgumentParser:
     migrate = _command(
         groups, "migrate", _migrate, help="migrate public and all tenants"
     )
-    migrate.add_argument("--jobs", type=int, default=None, help="parallel migrations")
+    migrate.add_argument(
+        "--jobs", type=_positive, default=None, help="parallel migrations"
+    )
 
     pool = _group(groups, "pool", help="schemas prepared ahead of provisioning")
     p = pool.add_subparsers(title="pool commands", parser_class=_Parser)
@@ -160,6 +164,16 @@ def _build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(groups, _command, _group)
     return parser
+
+
+def _positive(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def _tenants_create(args: argparse.Namespace) -> None:
@@ -262,8 +276,6 @@ def _migrate(args: argparse.Namespace) -> int:
     from shared_apps.tenants import migrating
     from shared_apps.tenants.migration_worker import SchemaResult
 
-    if args.jobs is not None and args.jobs < 1:
-        raise CommandError("--jobs must be at least 1")
     migrating.migrate_public()
     print("public: migrated")
 
@@ -311,11 +323,28 @@ def _rebuild_index(args: argparse.Namespace) -> None:
 def _create_operator(args: argparse.Namespace) -> None:
     from shared_apps.accounts import services
 
-    password = getpass.getpass("Password for the new operator: ")
+    password = _read_new_password()
     user = services.create_user(
         actor=_actor(), email=args.email, password=password, is_staff=True
     )
     print(f"created operator {user.email}")
+
+
+def _read_new_password() -> str:
+    """Ask twice on a terminal; read one line from a pipe."""
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            raise CommandError("no password given on standard input")
+        return line.rstrip("\n")
+    try:
+        first = getpass.getpass("Password for the new operator: ")
+        second = getpass.getpass("The same password again: ")
+    except EOFError:
+        raise CommandError("no password given") from None
+    if first != second:
+        raise CommandError("the two passwords differ; nothing was created")
+    return first
 
 
 def _demo(args: argparse.Namespace) -> None:

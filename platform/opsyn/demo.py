@@ -59,8 +59,8 @@ def ensure_demo() -> list[str]:
     schemas.fill_pool(settings.OPSYN_SCHEMA_POOL_SIZE)
 
     return [
-        f"demo member:  {MEMBER_EMAIL} / {member_password}  on http://{TENANT_HOST}",
-        f"operator:     {OPERATOR_EMAIL} / {operator_password}  on the console",
+        f"demo member:  {MEMBER_EMAIL} / {member_password}  (tenant {TENANT_HOST})",
+        f"operator:     {OPERATOR_EMAIL} / {operator_password}  (operator console)",
     ]
 
 
@@ -73,6 +73,11 @@ def _user(email: str, password: str, **fields: object) -> User:
         for key, value in changed.items():
             setattr(user, key, value)
         user.save(update_fields=list(changed))
+    if not user.check_password(password):
+        # The database may hold the demo from another checkout (a shared
+        # local server); the password this checkout prints must sign in.
+        user.set_password(password)
+        user.save(update_fields=["password"])
     return user
 
 

@@ -117,7 +117,7 @@ class TenantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         self, request: HttpRequest, obj: Tenant, form: Any, change: bool
     ) -> None:
         if change:
-            Tenant.objects.filter(pk=obj.pk).update(name=obj.name)
+            services.rename_tenant(actor=_actor(request), slug=obj.slug, name=obj.name)
             return
         data = form.cleaned_data
         created = services.provision_tenant(
@@ -167,6 +167,11 @@ class DomainForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Domain
         fields = ["tenant", "domain", "is_primary"]
 
+    def validate_constraints(self, exclude: Any = None) -> None:
+        # "One primary per tenant" is kept by add_domain, which demotes the
+        # old primary; checking it here would refuse a valid request.
+        return None
+
     def clean_domain(self) -> str:
         try:
             return services.check_new_host(self.cleaned_data["domain"])
@@ -183,6 +188,12 @@ class DomainAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ["tenant", "domain", "is_primary"] if obj else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A primary domain is only removed after another is made primary.
+        if obj is not None and obj.is_primary:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(
         self, request: HttpRequest, obj: Domain, form: Any, change: bool

@@ -22,7 +22,8 @@ def normalise_host(raw: str) -> str:
     host = (raw or "").strip()
     if host.startswith("["):
         raise InvalidInput("IP literals cannot be tenant domains.")
-    host = _PORT.sub("", host).rstrip(".")
+    host = _PORT.sub("", host)
+    host = host[:-1] if host.endswith(".") else host
     if not host:
         raise InvalidInput("A host name is required.")
     if host.isascii() and not _has_punycode(host):

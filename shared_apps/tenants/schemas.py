@@ -17,6 +17,7 @@ from functools import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
+from django_tenants.signals import schema_migrated
 
 from opsyn.errors import InvalidInput
 
@@ -33,10 +34,15 @@ RESERVED_SCHEMAS = frozenset(
     {"public", "information_schema", "default", "template", "platform", "admin"}
 )
 MAX_IDENTIFIER_BYTES = 63
+MAX_SLUG_LENGTH = 50  # Tenant.slug's column
 
 
 def validate_slug(slug: str) -> str:
     """Return the slug if it can name a tenant, else raise ``InvalidInput``."""
+    if len(slug or "") > MAX_SLUG_LENGTH:
+        raise InvalidInput(
+            f"Slug {slug[:20]!r}… is longer than {MAX_SLUG_LENGTH} characters."
+        )
     if not slug or not _SLUG.match(slug):
         raise InvalidInput(
             f"Slug {slug!r} is not valid: use lowercase letters, digits and "
@@ -162,6 +168,10 @@ def claim_prepared_schema(new_name: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(f'ALTER SCHEMA "{prepared.schema_name}" RENAME TO "{new_name}"')
     prepared.delete()
+    # Functions installed per schema (audit triggers) and grants name the
+    # schema; django-tenants sends this signal after migrate and clone, and
+    # a rename needs the same refresh, inside the same transaction.
+    schema_migrated.send(sender=claim_prepared_schema, schema_name=new_name)
     return True
 
 

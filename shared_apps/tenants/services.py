@@ -6,7 +6,9 @@ CLI, the operator console and tasks all change tenants the same way.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -116,6 +118,10 @@ def delete_tenant(*, actor: str, slug: str) -> None:
     hosts = hosts_of(tenant)
     Tenant.objects.filter(pk=tenant.pk).update(status=TenantStatus.DELETING)
     caching.forget_routes(hosts)
+    # Other processes may still route to the tenant from their short-lived
+    # route memo; let that expire before the schema goes, so they answer
+    # 404 instead of failing on missing tables.
+    time.sleep(settings.OPSYN_ROUTE_DRAIN_SECONDS)
 
     use_public()
     with transaction.atomic():
@@ -142,6 +148,19 @@ def add_domain(*, actor: str, slug: str, domain: str, primary: bool = False) -> 
     caching.forget_routes([host])
     log.info("domain.added", extra={"actor": actor, "slug": slug, "domain": host})
     return added
+
+
+def rename_tenant(*, actor: str, slug: str, name: str) -> Tenant:
+    """Change a tenant's display name everywhere it is shown."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidInput("Name is required and may be at most 100 characters.")
+    tenant = tenant_by_slug(slug)
+    Tenant.objects.filter(pk=tenant.pk).update(name=name, updated_at=timezone.now())
+    caching.forget_routes(hosts_of(tenant))
+    tenant.refresh_from_db()
+    log.info("tenant.renamed", extra={"actor": actor, "slug": slug})
+    return tenant
 
 
 def remove_domain(*, actor: str, domain: str) -> None:
@@ -193,9 +212,24 @@ def check_new_host(domain: str) -> str:
     host = normalise_host(domain)
     if host == normalise_host(settings.OPSYN_PLATFORM_HOST):
         raise InvalidInput(f"{host!r} is the platform's own host.")
+    if _is_ip_address(host):
+        raise InvalidInput(f"{host!r} is an IP address; tenants need host names.")
+    if "." not in host:
+        raise InvalidInput(
+            f"{host!r} is a single-label name; use a full domain such as "
+            f"{host}.example.com."
+        )
     if Domain.objects.filter(domain=host).exists():
         raise Conflict(f"Domain {host!r} is already in use.")
     return host
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _pool_has_current_schema() -> bool:

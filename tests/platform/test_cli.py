@@ -130,7 +130,6 @@ def test_domains_commands(capsys, unique_slug: str) -> None:
         (["tenants", "delete", "nobody", "--yes"], "No tenant with slug 'nobody'."),
         (["domains", "remove", "nowhere.example.test"], "No tenant uses domain"),
         (["domains", "add", "nobody", "x.example.test"], "No tenant with slug"),
-        (["migrate", "--jobs", "0"], "--jobs must be at least 1"),
     ],
 )
 def test_refusals_are_one_line_and_exit_1(capsys, argv, message) -> None:
@@ -189,7 +188,14 @@ def test_delete_asks_and_keeps_data_on_a_wrong_answer(
 
 
 @pytest.mark.parametrize(
-    "argv", [["tenants", "create", "--name", "X"], ["nonsense"], ["tenants", "pause"]]
+    "argv",
+    [
+        ["tenants", "create", "--name", "X"],
+        ["nonsense"],
+        ["tenants", "pause"],
+        ["migrate", "--jobs", "0"],
+        ["migrate", "--jobs", "many"],
+    ],
 )
 def test_usage_mistakes_exit_2_with_one_line(capsys, argv) -> None:
     with pytest.raises(SystemExit) as exit_info:
@@ -203,3 +209,27 @@ def test_a_bare_group_prints_its_help(capsys) -> None:
     code, out, _ = run(capsys, "tenants")
     assert code == 2
     assert "create" in out and "suspend" in out
+
+
+def test_create_operator_reads_a_piped_password(capsys, monkeypatch) -> None:
+    import io
+
+    from shared_apps.accounts.models import User
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long and unusual passphrase 7\n"))
+    code, out, _ = run(capsys, "accounts", "create-operator", "Ops@Example.com")
+
+    assert code == 0 and "created operator ops@example.com" in out
+    user = User.objects.get(email="ops@example.com")
+    assert user.is_staff
+    assert user.check_password("a long and unusual passphrase 7")
+
+
+def test_create_operator_without_a_password_is_one_line(capsys, monkeypatch) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, _, err = run(capsys, "accounts", "create-operator", "ops@example.com")
+
+    assert code == 1
+    assert err.strip() == "opsyn: no password given on standard input"

@@ -18,6 +18,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "health.heartbeat",
         "schedule": 30.0,
     },
+    "incident-notice-deadlines": {
+        "task": "incidents.check_notice_deadlines",
+        "schedule": 15 * 60.0,
+    },
 }
 # A heartbeat older than this means the scheduler or worker is not running.
 OPSYN_HEARTBEAT_STALE_SECONDS = 120

@@ -76,3 +76,6 @@ OPSYN_REGIONS = {
 }
 # How long a host → tenant lookup is cached; changes invalidate it sooner.
 OPSYN_ROUTING_CACHE_SECONDS = 300
+# How long deletion waits between taking a tenant off the routes and dropping
+# its schema: the per-process route memo's lifetime (tenants.caching).
+OPSYN_ROUTE_DRAIN_SECONDS = 5.0

@@ -35,6 +35,7 @@ def test_hosts_have_one_canonical_form(raw: str, canonical: str) -> None:
         "[::1]:8000",
         "x" * 64 + ".example",
         "a_b.example",
+        "acme.localhost..",
     ],
 )
 def test_malformed_hosts_are_refused(raw: str) -> None:

@@ -89,7 +89,8 @@ def test_stale_prepared_schema_is_never_handed_out(unique_slug: str) -> None:
         ("public", "reserved"),
         ("information-schema", "reserved"),
         ("pg-catalog", "may not start with 'pg_'"),
-        ("a" * 64, "longer than 63 bytes"),
+        ("a" * 51, "longer than 50 characters"),
+        ("a" * 64, "longer than 50 characters"),
         ("drop;table", "not valid"),
     ],
 )
@@ -114,6 +115,9 @@ def test_bad_slugs_are_refused_before_any_ddl(slug: str, message: str) -> None:
         ("region", "eastus", "not offered"),
         ("domain", "not a host", "not a valid host name"),
         ("domain", "localhost", "platform's own host"),
+        ("domain", "127.0.0.1", "is an IP address"),
+        ("domain", "10.0.0.1:8000", "is an IP address"),
+        ("domain", "intranet", "single-label name"),
     ],
 )
 def test_bad_inputs_are_refused_with_the_reason(
@@ -233,3 +237,16 @@ def test_domains_add_remove_and_set_primary(unique_slug: str) -> None:
             "domain", "is_primary"
         )
     ) == [("www.dom.example.test", True)]
+
+
+def test_renaming_shows_the_new_name_at_once(unique_slug: str) -> None:
+    from django.test import Client
+
+    host = f"{unique_slug}.example.test"
+    services.provision_tenant(actor="t", name="Old Name", slug=unique_slug, domain=host)
+    client = Client(HTTP_HOST=host)
+    assert "Sign in to Old Name" in client.get("/sign-in/").content.decode()
+
+    services.rename_tenant(actor="t", slug=unique_slug, name="New Name")
+
+    assert "Sign in to New Name" in client.get("/sign-in/").content.decode()
