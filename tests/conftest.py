@@ -31,6 +31,36 @@ class TenantFixture:
     contact_names: list[str]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: pytest.FixtureRequest,
+    django_db_keepdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """Create the test database for every session that touches the database.
+
+    pytest-django creates it only when some collected test carries the
+    ``django_db`` mark; a session of unmarked tests that commit through
+    session fixtures would otherwise write to the configured database.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        config = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            keepdb=django_db_keepdb,
+            aliases={"default"},
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            teardown_databases(config, verbosity=verbosity)
+
+
 @pytest.fixture(autouse=True)
 def _clean_caches() -> Iterator[None]:
     from django.core.cache import caches

@@ -9,10 +9,11 @@ from shared_apps.tenants import migrating, services
 
 
 @pytest.fixture
-def committed(django_db_blocker):
+def committed(django_db_setup, django_db_blocker):
     """Committed tenants for tests whose worker processes must see them."""
     made: list[str] = []
     with django_db_blocker.unblock():
+        assert connection.settings_dict["NAME"].startswith("test_")
         yield made
         for slug in made:
             services.delete_tenant(actor="test", slug=slug)
