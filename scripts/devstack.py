@@ -730,8 +730,14 @@ def run(teardown: Teardown, *, port: int) -> int:
         redis_url=resolve_redis(teardown, embedded=embedded),
     )
     env["OPSYN_SECRET_KEY"] = _secret_key()
+    env.update(_separate_roles(env["DATABASE_URL"]))
+    # Links in the mails printed on the console (invitations) name this port.
+    env["OPSYN_PUBLIC_PORT"] = str(port)
 
     _opsyn(env, "migrate")
+    # Migrate re-grants only the schemas it changed; this covers the rest
+    # (a database that ran as one role before, say).
+    _opsyn(env, "audit", "install")
     demo = _opsyn(env, "demo")
 
     children = _children(port)
@@ -755,6 +761,79 @@ def run(teardown: Teardown, *, port: int) -> int:
     except Interrupted as stop:
         say(f"{stop} received; stopping")
         return 0
+
+
+APP_ROLE = "opsyn_app"
+PURGE_ROLE = "opsyn_audit_purge"
+
+
+def _separate_roles(owner_url: str) -> dict[str, str]:
+    """Run web and worker as an application role, as production does.
+
+    The URL found (a superuser on a local or embedded server) becomes the
+    owner: migrations, provisioning and the CLI. A login role that owns
+    nothing is created for web and worker, and the audit purge role is
+    granted to the owner. Where the server does not allow creating roles,
+    everything keeps running as one role, with a warning: the audit log is
+    then protected by its guard triggers only.
+    """
+    password = _state_secret("app-role-password")
+    try:
+        with psycopg.connect(owner_url, autocommit=True) as conn:
+            owner = conn.info.user
+            for role, options in ((APP_ROLE, "LOGIN"), (PURGE_ROLE, "NOLOGIN")):
+                if (
+                    conn.execute(
+                        "SELECT 1 FROM pg_roles WHERE rolname = %s", [role]
+                    ).fetchone()
+                    is None
+                ):
+                    conn.execute(
+                        sql.SQL("CREATE ROLE {} " + options).format(
+                            sql.Identifier(role)
+                        )
+                    )
+            conn.execute(
+                sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                    sql.Identifier(APP_ROLE), sql.Literal(password)
+                )
+            )
+            conn.execute(
+                sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+                    sql.Identifier(_database_of(owner_url)), sql.Identifier(APP_ROLE)
+                )
+            )
+            conn.execute(
+                sql.SQL("GRANT {} TO {}").format(
+                    sql.Identifier(PURGE_ROLE), sql.Identifier(owner)
+                )
+            )
+    except psycopg.Error as exc:
+        say(f"running as one database role ({_first_line(exc)})")
+        return {}
+    parts = urlsplit(owner_url)
+    host = parts.hostname or ""
+    netloc = f"{APP_ROLE}:{quote(password)}@{host}" + (
+        f":{parts.port}" if parts.port else ""
+    )
+    say(f"web and worker connect as {APP_ROLE}; the CLI as {owner}")
+    return {
+        "DATABASE_OWNER_URL": owner_url,
+        "DATABASE_URL": urlunsplit(parts._replace(netloc=netloc)),
+        "OPSYN_DATABASE_PURGE_ROLE": PURGE_ROLE,
+    }
+
+
+def _state_secret(name: str) -> str:
+    """Return a random secret kept in .local, made on first use."""
+    path = STATE_DIR / name
+    if path.exists():
+        return path.read_text().strip()
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(24)
+    path.write_text(value)
+    path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    return value
 
 
 # -- test -----------------------------------------------------------------------

@@ -15,8 +15,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+# Separate owner / application / purge roles, for the audit log's tests.
+from tests.db_roles import db_roles  # noqa: F401
 
 PASSWORD = "correct horse battery staple 42"
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +33,18 @@ class TenantFixture:
     tenant: object
     member_email: str
     contact_names: list[str]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last.
+
+    Playwright keeps an event loop running in the test thread from the first
+    browser test to the end of the session, and Django keys database
+    connections differently while one runs; nothing else should run then.
+    """
+    browser = [item for item in items if "tests/browser/" in item.nodeid]
+    others = [item for item in items if "tests/browser/" not in item.nodeid]
+    items[:] = others + browser
 
 
 @pytest.fixture(scope="session")
@@ -53,12 +69,30 @@ def django_db_setup(
             verbosity=verbosity,
             interactive=False,
             keepdb=django_db_keepdb,
-            aliases={"default"},
+            # django-stubs says Mapping; Django only tests membership.
+            aliases={"default"},  # type: ignore[arg-type]
         )
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            _end_other_sessions()
             teardown_databases(config, verbosity=verbosity)
+
+
+def _end_other_sessions() -> None:
+    """End the test database's other sessions, so it can be dropped.
+
+    Connections opened beside Playwright's event loop, and the last breath of
+    stopped service processes, can outlive the tests that made them.
+    """
+    from django.db import connection, connections
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connections.close_all()
 
 
 @pytest.fixture(autouse=True)
@@ -66,12 +100,15 @@ def _clean_caches() -> Iterator[None]:
     from django.core.cache import caches
 
     from shared_apps.tenants.caching import forget_local_routes
+    from shared_apps.tenants.selectors import forget_runnable_tenants
 
     caches["platform"].clear()
     forget_local_routes()
+    forget_runnable_tenants()
     yield
     caches["platform"].clear()
     forget_local_routes()
+    forget_runnable_tenants()
 
 
 def _provision(slug: str, contacts: list[str]) -> TenantFixture:
@@ -87,7 +124,9 @@ def _provision(slug: str, contacts: list[str]) -> TenantFixture:
         actor="test", name=slug.title(), slug=slug, domain=host
     )
     email = f"member@{slug}.example.com"
-    user = create_user(actor="test", email=email, password=PASSWORD)
+    user = create_user(
+        actor="test", email=email, password=PASSWORD, email_verified=True
+    )
     with tenant_scope(tenant):
         add_member(actor="test", user=user, role=Role.ADMIN)
         for name in contacts:
@@ -252,7 +291,9 @@ class WebServer:
 
 
 @pytest.fixture(scope="session")
-def web_server(two_tenants, tmp_path_factory, django_db_blocker) -> Iterator[WebServer]:
+def web_server(
+    two_tenants, smtp_server, tmp_path_factory, django_db_blocker
+) -> Iterator[WebServer]:
     """The platform's WSGI app under gunicorn, on the test database."""
     import urllib.request
 
@@ -301,3 +342,72 @@ def web_server(two_tenants, tmp_path_factory, django_db_blocker) -> Iterator[Web
         yield server
     finally:
         _stop(process, django_db_blocker)
+
+
+@dataclass
+class Mailbox:
+    """Messages received by the local SMTP server, oldest first."""
+
+    host: str
+    port: int
+    messages: list[Any]
+
+    def wait_for(self, to: str, timeout: float = 15.0) -> Any:
+        """Return the newest message to an address, waiting for it to arrive."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in reversed(self.messages):
+                if to.lower() in message["To"].lower():
+                    return message
+            time.sleep(0.1)
+        raise AssertionError(f"no mail to {to} arrived")
+
+    def link_in(self, message: Any) -> str:
+        import re
+
+        found = re.search(r"https?://\S+", message.get_payload(decode=True).decode())
+        assert found, "the message has no link"
+        return found.group(0)
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[Mailbox]:
+    """A real SMTP server (aiosmtpd) on a free port, for this test run.
+
+    Processes the tests start (web server, worker) send to it too: its
+    address goes into the environment they inherit.
+    """
+    import email
+    from email import policy
+
+    from aiosmtpd.controller import Controller
+
+    received: list[Any] = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(
+                email.message_from_bytes(envelope.content, policy=policy.default)
+            )
+            return "250 OK"
+
+    port = _free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    os.environ["OPSYN_SMTP_HOST"] = "127.0.0.1"
+    os.environ["OPSYN_SMTP_PORT"] = str(port)
+    try:
+        yield Mailbox("127.0.0.1", port, received)
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: Mailbox, settings: Any) -> Mailbox:
+    """Send this test's mail in-process to the SMTP server, and read it."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_server.host
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = False
+    smtp_server.messages.clear()
+    return smtp_server

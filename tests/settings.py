@@ -23,3 +23,10 @@ DATABASES["default"]["TEST"] = {  # noqa: F405
 }
 # Fast hashing keeps fixtures quick; production hashing has its own tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The shared fixture members (tests/conftest.py) sign in by password alone
+# in suites that are not about identity; every other account, including
+# all of the identity suite's, is held to the two-factor policy.
+OPSYN_TWO_FACTOR_EXEMPT_EMAILS = (
+    "member@alpha.example.com",
+    "member@bravo.example.com",
+)

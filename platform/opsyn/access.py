@@ -2,7 +2,8 @@
 
 Each view is wrapped by exactly one of these; a test walks the URL maps and
 fails on a view that declares nothing. ``requires`` hands the decision to
-the authorisation policy; nothing here looks at roles.
+the authorisation policy (``tenant_apps.access.policy``); nothing here looks
+at roles.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponseBase
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 View = Callable[..., HttpResponseBase]
 ACCESS_ATTRIBUTE = "opsyn_access"
@@ -40,7 +42,10 @@ def signed_in(view: View) -> View:
 def requires(action: str, entity: str) -> Callable[[View], View]:
     """Let in only those the policy allows ``action`` on ``entity``.
 
-    Until the authorisation policy lands, any active member is allowed.
+    A module switched off for the organisation or the member answers 404,
+    as if it did not exist; a refusal inside a visible module answers 403.
+    Views still narrow their queries with ``policy.visible`` and check
+    single objects with ``policy.may``: this gate is about the page.
     """
 
     def decorate(view: View) -> View:
@@ -48,8 +53,19 @@ def requires(action: str, entity: str) -> Callable[[View], View]:
         def wrapped(
             request: HttpRequest, *args: Any, **kwargs: Any
         ) -> HttpResponseBase:
+            from tenant_apps.access import policy
+            from tenant_apps.access.catalogue import catalogue
+
             if not _is_signed_in(request):
                 return redirect_to_login(request.get_full_path())
+            actor = policy.actor_for_request(request)
+            declared = catalogue.entities.get(entity)
+            if declared is not None and not policy.module_visible(
+                actor, declared.module
+            ):
+                raise Http404("No such page.")
+            if not policy.may(actor, action, entity):
+                raise PermissionDenied("Your role does not allow this.")
             return view(request, *args, **kwargs)
 
         setattr(wrapped, ACCESS_ATTRIBUTE, ("requires", action, entity))

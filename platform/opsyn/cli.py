@@ -21,7 +21,13 @@ EXIT_USAGE = 2
 
 # Modules that add command groups: each has ``register(groups, command,
 # group)`` taking the subparsers object and this module's two helpers.
-COMMAND_MODULES: tuple[str, ...] = ("opsyn.cli_incidents",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "opsyn.cli_access",
+    "opsyn.cli_audit",
+    "opsyn.cli_identity",
+    "opsyn.cli_incidents",
+    "opsyn.cli_jobs",
+)
 
 
 class CommandError(Exception):
@@ -159,6 +165,11 @@ def _build_parser() -> argparse.ArgumentParser:
     _command(a, "rebuild-index", _rebuild_index, help="rebuild the membership index")
     operator = _command(a, "create-operator", _create_operator, help="add an operator")
     operator.add_argument("email")
+    operator.add_argument(
+        "--role",
+        default="platform_admin",
+        help="global role: platform_admin (default) or support",
+    )
 
     _command(groups, "demo", _demo, help="provision the local demo tenant")
     for name in COMMAND_MODULES:
@@ -321,13 +332,24 @@ def _rebuild_index(args: argparse.Namespace) -> None:
 
 
 def _create_operator(args: argparse.Namespace) -> None:
+    from django.db import transaction
+
     from shared_apps.accounts import services
+    from shared_apps.operators.services import assign_global_role
 
     password = _read_new_password()
-    user = services.create_user(
-        actor=_actor(), email=args.email, password=password, is_staff=True
-    )
-    print(f"created operator {user.email}")
+    with transaction.atomic():
+        # The operator running the command vouches for the address; the new
+        # operator still enrols a second factor at first sign-in.
+        user = services.create_user(
+            actor=_actor(),
+            email=args.email,
+            password=password,
+            is_staff=True,
+            email_verified=True,
+        )
+        assign_global_role(actor=_actor(), email=user.email, role=args.role)
+    print(f"created operator {user.email} ({args.role})")
 
 
 def _read_new_password() -> str:

@@ -73,6 +73,17 @@ def with_redis_db(url: str, db: int) -> str:
 DEBUG = flag("OPSYN_DEBUG")
 SECRET_KEY = text("OPSYN_SECRET_KEY")
 DATABASE_URL = text("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/opsyn")
+# The owner role runs migrations and provisioning; DATABASE_URL is then the
+# application role used by web and worker. A process opts in to the owner's
+# credentials with OPSYN_DATABASE_AS_OWNER=1 (the CLI always does). Unset:
+# one role does everything (see the security notes on what that loses).
+DATABASE_OWNER_URL = text("DATABASE_OWNER_URL")
+DATABASE_AS_OWNER = flag("OPSYN_DATABASE_AS_OWNER")
+# The role that may run the audit retention purge (granted to the owner).
+DATABASE_PURGE_ROLE = text("OPSYN_DATABASE_PURGE_ROLE", "opsyn_audit_purge")
+# Signs the daily audit digests; kept out of the database on purpose.
+AUDIT_DIGEST_KEY = text("OPSYN_AUDIT_DIGEST_KEY")
+AUDIT_MIN_RETENTION_DAYS = number("OPSYN_AUDIT_MIN_RETENTION_DAYS", 30)
 REDIS_URL = text("REDIS_URL", "redis://127.0.0.1:6379/0")
 # The cache gets its own Redis database: clearing it must never drop queued
 # tasks from the broker's.
@@ -89,3 +100,24 @@ APPINSIGHTS_CONNECTION_STRING = text("APPLICATIONINSIGHTS_CONNECTION_STRING")
 ENVIRONMENT = text("OPSYN_ENVIRONMENT", "development" if DEBUG else "production")
 LOG_LEVEL = text("OPSYN_LOG_LEVEL", "INFO")
 CELERY_EAGER = flag("OPSYN_CELERY_EAGER")
+# Backups: a local folder by default; an Azure Blob container when named.
+# The key (a Fernet/AES key, base64) is kept outside the database.
+BACKUP_DIR = Path(text("OPSYN_BACKUP_DIR", str(STATE_DIR / "backups")))
+BACKUP_KEY = text("OPSYN_BACKUP_KEY")
+BACKUP_AZURE_CONTAINER = text("OPSYN_BACKUP_AZURE_CONTAINER")
+BACKUP_AZURE_CONNECTION_STRING = text("OPSYN_BACKUP_AZURE_CONNECTION_STRING")
+# The Celery queue per-tenant jobs (backups, retention, drills) are sent to;
+# a separate queue lets long jobs run on workers of their own.
+JOBS_QUEUE = text("OPSYN_JOBS_QUEUE", "celery")
+# Fernet key(s), comma-separated, newest first, for secrets stored in the
+# database (TOTP keys). Without one, DEBUG derives a key from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = items("OPSYN_FIELD_ENCRYPTION_KEY")
+SMTP_HOST = text("OPSYN_SMTP_HOST")
+SMTP_PORT = number("OPSYN_SMTP_PORT", 587)
+SMTP_USER = text("OPSYN_SMTP_USER")
+SMTP_PASSWORD = text("OPSYN_SMTP_PASSWORD")
+SMTP_STARTTLS = flag("OPSYN_SMTP_STARTTLS", default=False)
+MAIL_FROM = text("OPSYN_MAIL_FROM", "OpSyn <no-reply@opsyn.localhost>")
+# The port people reach the web server on, for links in emails (empty: the
+# scheme's default, as behind the production ingress).
+PUBLIC_PORT = text("OPSYN_PUBLIC_PORT")

@@ -17,6 +17,8 @@ QUICK = {
     "provisioning": ["--tenants", "5"],
     "migrate_noop": ["--tenants", "20"],
     "routing": ["--requests", "400", "--warmup", "50"],
+    "permissions": ["--requests", "200", "--warmup", "20"],
+    "signin": ["--requests", "100", "--warmup", "5"],
 }
 
 

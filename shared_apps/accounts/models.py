@@ -52,6 +52,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="Platform operator: may use the operator console."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Unverified accounts cannot sign in; set when the emailed link is used.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -70,6 +72,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = normalise_email(self.email)
+
+    @property
+    def is_email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 class MembershipIndex(models.Model):
@@ -94,3 +100,48 @@ class MembershipIndex(models.Model):
 
     def __str__(self) -> str:
         return f"user {self.user_id} in tenant {self.tenant_id}"
+
+
+class TOTPDevice(models.Model):
+    """An authenticator app (RFC 6238), one per user.
+
+    The shared secret is stored encrypted (``opsyn.secrets``); an
+    unconfirmed device never counts as a second factor. ``last_used_step``
+    is the newest 30-second step accepted, so a code is never taken twice.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="totp_device"
+    )
+    encrypted_key = models.TextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=-1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"authenticator of user {self.user_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the authenticator; stored hashed."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "code_hash"], name="recovery_code_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code of user {self.user_id}"

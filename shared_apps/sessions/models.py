@@ -22,6 +22,9 @@ class Session(AbstractBaseSession):
     last_seen_at = models.DateTimeField(auto_now=True)
     ip = models.GenericIPAddressField(null=True)
     user_agent = models.CharField(max_length=400, blank=True)
+    # A keyed hash of the browser's identifying headers: recognisable on
+    # the sessions screen, useless to anyone reading the table.
+    fingerprint = models.CharField(max_length=64, blank=True)
 
     @classmethod
     def get_session_store_class(cls) -> type:

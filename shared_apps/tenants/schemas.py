@@ -157,6 +157,12 @@ def claim_prepared_schema(new_name: str) -> bool:
     and deleted, and the rename is undone if the transaction rolls back.
     """
     assert transaction.get_connection().in_atomic_block
+    from shared_apps.audit import provisioning
+
+    if provisioning.connected_as_app_role():
+        # Only the owner may rename; its function also refreshes the audit
+        # functions and grants carry over with the schema.
+        return provisioning.claim_as_app_role(new_name, migration_fingerprint())
     prepared = (
         PreparedSchema.objects.select_for_update(skip_locked=True)
         .filter(fingerprint=migration_fingerprint())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.db.models import QuerySet
 
@@ -44,8 +46,31 @@ def tenant_for_host(host: str) -> Tenant | None:
 
 
 def runnable_tenant_for_schema(schema: str) -> Tenant | None:
-    """Return the active tenant that owns a schema, or None."""
-    return Tenant.objects.filter(schema_name=schema, status=TenantStatus.ACTIVE).first()
+    """Return the active tenant that owns a schema, or None.
+
+    Workers ask this for every task; the answer is kept per process for as
+    long as a route is (``caching.LOCAL_ROUTE_SECONDS``), so a suspension
+    reaches tasks as quickly as it reaches pages.
+    """
+    now = time.monotonic()
+    known = _runnable.get(schema)
+    if known is not None and known[0] > now:
+        return known[1]
+    tenant = Tenant.objects.filter(
+        schema_name=schema, status=TenantStatus.ACTIVE
+    ).first()
+    if len(_runnable) >= 10_000:
+        _runnable.clear()
+    _runnable[schema] = (now + caching.LOCAL_ROUTE_SECONDS, tenant)
+    return tenant
+
+
+_runnable: dict[str, tuple[float, Tenant | None]] = {}
+
+
+def forget_runnable_tenants() -> None:
+    """Drop this process's memo of runnable tenants."""
+    _runnable.clear()
 
 
 def tenant_by_slug(slug: str) -> Tenant:

@@ -21,7 +21,7 @@ from . import caching, schemas
 from .activation import use_public
 from .hostnames import normalise_host
 from .models import Domain, Tenant, TenantStatus
-from .selectors import hosts_of, tenant_by_slug
+from .selectors import forget_runnable_tenants, hosts_of, tenant_by_slug
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,14 @@ def provision_tenant(
 
     use_public()
     if not _pool_has_current_schema():
+        from shared_apps.audit.provisioning import connected_as_app_role
+
+        if connected_as_app_role():
+            # Creating and migrating a schema needs the owner role.
+            raise Conflict(
+                "No prepared schema is waiting; an operator must run "
+                "`opsyn pool fill` first."
+            )
         schemas.prepare_schema()
 
     try:
@@ -118,6 +126,7 @@ def delete_tenant(*, actor: str, slug: str) -> None:
     hosts = hosts_of(tenant)
     Tenant.objects.filter(pk=tenant.pk).update(status=TenantStatus.DELETING)
     caching.forget_routes(hosts)
+    forget_runnable_tenants()
     # Other processes may still route to the tenant from their short-lived
     # route memo; let that expire before the schema goes, so they answer
     # 404 instead of failing on missing tables.
@@ -202,6 +211,7 @@ def _set_status(*, actor: str, slug: str, status: TenantStatus) -> Tenant:
     Tenant.objects.filter(pk=tenant.pk).update(status=status, updated_at=timezone.now())
     tenant.refresh_from_db()
     caching.forget_routes(hosts_of(tenant))
+    forget_runnable_tenants()
     event = "tenant.resumed" if status == TenantStatus.ACTIVE else "tenant.suspended"
     log.info(event, extra={"actor": actor, "slug": slug})
     return tenant

@@ -1,4 +1,9 @@
-"""Contact pages on a tenant's host, for its members."""
+"""Contact pages on a tenant's host, for its members.
+
+Every page asks the policy: lists and searches are narrowed by
+``visible``, single contacts outside the member's scope are 404, and the
+buttons a member may not use are not shown.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +12,46 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from opsyn.access import requires
+from tenant_apps.access import policy
+from tenant_apps.access.catalogue import Scope
 
 from . import selectors, services
 from .forms import ContactForm
 
+ENTITY = selectors.ENTITY
+PAGE_SIZE = 50
 
-@requires("view", "contacts.contact")
+
+@requires("view", ENTITY)
 def contact_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.contacts_listed(), 50).get_page(request.GET.get("page"))
-    summary = selectors.cached_summary()
-    return render(request, "contacts/list.html", {"page": page, "summary": summary})
+    actor = policy.actor_for_request(request)
+    search = request.GET.get("q", "")
+    contacts = selectors.contacts_listed(actor=actor, search=search)
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The organisation-wide count is only shown to those who see every row.
+    sees_all = policy.scope(actor, "view", ENTITY) is Scope.ALL
+    summary = selectors.cached_summary() if sees_all and not search else None
+    context = {
+        "page": page,
+        "summary": summary,
+        "search": search,
+        "can_create": policy.may(actor, "create", ENTITY, log_denial=False),
+    }
+    return render(request, "contacts/list.html", context)
 
 
-@requires("view", "contacts.contact")
+@requires("view", ENTITY)
 def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = selectors.contact_by_id(contact_id)
-    return render(request, "contacts/detail.html", {"contact": contact})
+    actor = policy.actor_for_request(request)
+    contact = selectors.contact_by_id(actor=actor, contact_id=contact_id)
+    context = {
+        "contact": contact,
+        "can_change": policy.may(actor, "change", ENTITY, contact, log_denial=False),
+    }
+    return render(request, "contacts/detail.html", context)
 
 
-@requires("create", "contacts.contact")
+@requires("create", ENTITY)
 def contact_create(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -34,14 +60,19 @@ def contact_create(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/form.html", {"form": form, "creating": True})
 
 
-@requires("change", "contacts.contact")
+@requires("change", ENTITY)
 def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = selectors.contact_by_id(contact_id)
+    actor = policy.actor_for_request(request)
+    contact = selectors.contact_by_id(
+        actor=actor, contact_id=contact_id, action="change"
+    )
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         services.update_contact(
             actor_id=request.user.pk,
-            contact=selectors.contact_by_id(contact_id),
+            contact=selectors.contact_by_id(
+                actor=actor, contact_id=contact_id, action="change"
+            ),
             **form.cleaned_data,
         )
         return redirect("contacts:detail", contact_id=contact.pk)

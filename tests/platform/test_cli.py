@@ -219,10 +219,29 @@ def test_create_operator_reads_a_piped_password(capsys, monkeypatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("a long and unusual passphrase 7\n"))
     code, out, _ = run(capsys, "accounts", "create-operator", "Ops@Example.com")
 
-    assert code == 0 and "created operator ops@example.com" in out
+    assert code == 0 and "created operator ops@example.com (platform_admin)" in out
     user = User.objects.get(email="ops@example.com")
     assert user.is_staff
     assert user.check_password("a long and unusual passphrase 7")
+    from shared_apps.operators.models import OperatorRole
+
+    assert OperatorRole.objects.get(user=user).role == "platform_admin"
+
+
+def test_create_operator_refuses_an_unknown_role_and_creates_nothing(
+    capsys, monkeypatch
+) -> None:
+    import io
+
+    from shared_apps.accounts.models import User
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long and unusual passphrase 7\n"))
+    code, _, err = run(
+        capsys, "accounts", "create-operator", "ops2@example.com", "--role", "root"
+    )
+
+    assert code == 1 and "Global role 'root' does not exist" in err
+    assert not User.objects.filter(email="ops2@example.com").exists()
 
 
 def test_create_operator_without_a_password_is_one_line(capsys, monkeypatch) -> None:

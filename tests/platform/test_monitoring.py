@@ -75,7 +75,7 @@ def test_an_unhandled_error_on_a_tenant_page_reaches_sentry_scrubbed(
     client = Client(HTTP_HOST=alpha.host, raise_request_exception=False)
     client.post("/sign-in/", {"username": alpha.member_email, "password": PASSWORD})
 
-    def broken() -> None:
+    def broken(**_: object) -> None:
         raise RuntimeError("contacts store unavailable")
 
     monkeypatch.setattr("tenant_apps.contacts.selectors.contacts_listed", broken)

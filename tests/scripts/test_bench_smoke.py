@@ -21,6 +21,9 @@ TINY = {
     "provisioning": ["--tenants", "3"],
     "migrate_noop": ["--tenants", "3", "--repeats", "2"],
     "routing": ["--requests", "50", "--rounds", "2", "--warmup", "5"],
+    "permissions": ["--requests", "20", "--rounds", "2", "--warmup", "2"],
+    "signin": ["--requests", "4", "--rounds", "2", "--warmup", "1"],
+    "audit": ["--rows", "200", "--single", "20", "--bulk", "2"],
 }
 
 

@@ -10,7 +10,13 @@ SECRET_KEY = env.SECRET_KEY or (
     "insecure-development-key-only-for-debug" if env.DEBUG else ""
 )
 
-_database = env.database_from_url(env.DATABASE_URL)
+# Migrations, provisioning and the CLI connect as the owner role, web and
+# worker as the application role (see settings/audit.py).
+_database = env.database_from_url(
+    env.DATABASE_OWNER_URL
+    if env.DATABASE_AS_OWNER and env.DATABASE_OWNER_URL
+    else env.DATABASE_URL
+)
 DATABASES = {
     "default": {
         "ENGINE": "django_tenants.postgresql_backend",
@@ -47,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenant_apps.members.middleware.MembershipMiddleware",
+    "shared_apps.accounts.middleware.TwoFactorGateMiddleware",
+    "shared_apps.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -61,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tenant_apps.access.navigation.navigation",
             ],
         },
     }

@@ -28,9 +28,14 @@ def _apps_under(package: str) -> list[str]:
 
 FRAMEWORK_APPS = [
     "django.contrib.auth",
-    "django.contrib.admin",
+    # Django's admin, with the operator console as its default site: entry
+    # and every page are decided by global roles (shared_apps/operators).
+    "opsyn.console.ConsoleAdminConfig",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # TOTP (RFC 6238) comes from django-otp's OATH code; the device model
+    # with its encrypted key is shared_apps.accounts.TOTPDevice.
+    "django_otp",
     # After the admin: its admin templates expect a public tenant row, which
     # this platform does not keep; the admin's own templates must win.
     "django_tenants",

@@ -10,7 +10,13 @@ urlpatterns = [
     path(
         "", public(RedirectView.as_view(pattern_name="contacts:list", permanent=False))
     ),
+    path("", include("shared_apps.accounts.urls")),
     path("", include("tenant_apps.members.urls")),
+    path("", include("tenant_apps.identity_settings.urls")),
+    path("", include("tenant_apps.invitations.urls")),
     path("contacts/", include("tenant_apps.contacts.urls")),
+    path("audit/", include("tenant_apps.audit.urls")),
+    path("retention/", include("tenant_apps.retention.urls")),
+    path("", include("tenant_apps.access.urls")),
     path("healthz", live, name="live"),
 ]

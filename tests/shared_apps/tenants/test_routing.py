@@ -99,10 +99,21 @@ def test_console_is_for_operators_only(two_tenants, django_user_model) -> None:
     )
     assert client.get("/console/tenants/tenant/").status_code == 302
 
-    django_user_model.objects.create_user(
-        "op@example.com", PASSWORD, is_staff=True, is_superuser=True
+    # Operators sign in on the platform host with password and TOTP.
+    from django.utils import timezone
+
+    from tests.shared_apps.accounts.support import code, give_authenticator
+
+    operator = django_user_model.objects.create_user(
+        "op@example.com",
+        PASSWORD,
+        is_staff=True,
+        is_superuser=True,
+        email_verified_at=timezone.now(),
     )
-    client.post("/console/login/", {"username": "op@example.com", "password": PASSWORD})
+    give_authenticator(operator, b"operator-operator-op")
+    client.post("/sign-in/", {"username": "op@example.com", "password": PASSWORD})
+    client.post("/sign-in/second-factor/", {"code": code(b"operator-operator-op")})
     page = client.get("/console/tenants/tenant/")
     assert page.status_code == 200
     assert alpha.slug in page.content.decode()

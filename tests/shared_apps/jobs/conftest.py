@@ -1,0 +1,6 @@
+from tests.shared_apps.jobs.support import (  # noqa: F401
+    backup_dir,
+    killable_worker,
+    live_db,
+    scratch_tenants,
+)
