@@ -25,17 +25,22 @@ def _count(conn: psycopg.Connection, sql: str) -> int:
 
 def test_app_role_writes_are_audited_through_the_trigger(app) -> None:
     before = _count(app, "SELECT count(*) FROM audit_event")
-    app.execute("SELECT set_config('opsyn.context', '{\"actor\": \"user:99\"}', false)")
-    app.execute(
-        "INSERT INTO contacts_contact (name, email, phone, organisation, "
-        "notes, created_at, updated_at) VALUES ('Via app role', '', '', '', "
-        "'', now(), now())"
-    )
-    row = app.execute(
-        "SELECT actor, operation FROM audit_event ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    assert row == ("user:99", "INSERT")
-    assert _count(app, "SELECT count(*) FROM audit_event") == before + 1
+    # Rolled back at the end: the tenants are shared by the whole session.
+    with app.transaction(force_rollback=True):
+        app.execute(
+            "SELECT set_config('opsyn.context', '{\"actor\": \"user:99\"}', true)"
+        )
+        app.execute(
+            "INSERT INTO contacts_contact (name, email, phone, organisation, "
+            "notes, created_at, updated_at) VALUES ('Via app role', '', '', '', "
+            "'', now(), now())"
+        )
+        row = app.execute(
+            "SELECT actor, operation FROM audit_event ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        assert row == ("user:99", "INSERT")
+        assert _count(app, "SELECT count(*) FROM audit_event") == before + 1
+    assert _count(app, "SELECT count(*) FROM audit_event") == before
 
 
 @pytest.mark.parametrize(
