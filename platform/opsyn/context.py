@@ -11,11 +11,10 @@ import contextvars
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class WorkContext:
+class WorkContext(NamedTuple):
     request_id: str = ""
     actor: str = ""
     ip: str = ""
@@ -24,7 +23,9 @@ class WorkContext:
 
 
 _EMPTY = WorkContext()
-# The default is immutable (a frozen dataclass), so sharing it is safe.
+# The default is immutable (a tuple), so sharing it is safe. A named tuple
+# rather than a frozen dataclass: every request binds one, and a tuple's
+# ``_replace`` costs a fraction of ``dataclasses.replace``.
 _current: contextvars.ContextVar[WorkContext] = contextvars.ContextVar(
     "opsyn_work_context",
     default=_EMPTY,
@@ -41,14 +42,31 @@ def new_request_id() -> str:
     return os.urandom(16).hex()
 
 
+Token = contextvars.Token[WorkContext]
+
+
+def bind(**values: str) -> Token:
+    """Bind context values until ``unbind`` is given the returned token.
+
+    ``bound`` is the usual way; the request router pairs these two itself
+    because a generator-based context manager costs microseconds a request.
+    """
+    return _current.set(_current.get()._replace(**values))
+
+
+def unbind(token: Token) -> None:
+    """Restore the context that was current before ``bind``."""
+    _current.reset(token)
+
+
 @contextmanager
 def bound(**values: str) -> Iterator[WorkContext]:
     """Bind context values for the duration of a block."""
-    token = _current.set(replace(_current.get(), **values))
+    token = bind(**values)
     try:
         yield _current.get()
     finally:
-        _current.reset(token)
+        unbind(token)
 
 
 def update(**values: str) -> WorkContext:
@@ -58,5 +76,5 @@ def update(**values: str) -> WorkContext:
     values must outlive its own call (responses are saved after it returns)
     and the outer ``bound`` of the request restores what was there before.
     """
-    _current.set(replace(_current.get(), **values))
+    _current.set(_current.get()._replace(**values))
     return _current.get()

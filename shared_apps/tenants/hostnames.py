@@ -44,11 +44,24 @@ def normalise_host(raw: str) -> str:
 
 def host_of_request(meta: Mapping[str, object]) -> str | None:
     """Return the canonical host a request was addressed to, or None."""
-    raw = meta.get("HTTP_HOST") or meta.get("SERVER_NAME") or ""
+    raw = str(meta.get("HTTP_HOST") or meta.get("SERVER_NAME") or "")
+    if raw in _seen:
+        return _seen[raw]
     try:
-        return normalise_host(str(raw))
+        host: str | None = normalise_host(raw)
     except InvalidInput:
-        return None
+        host = None
+    # A process sees a handful of Host headers; a flood of made-up ones
+    # only ever empties the memo, never grows it past its bound.
+    if len(_seen) >= _SEEN_LIMIT:
+        _seen.clear()
+    _seen[raw] = host
+    return host
+
+
+# Host header as sent -> canonical host (None when it is not one).
+_SEEN_LIMIT = 4096
+_seen: dict[str, str | None] = {}
 
 
 def _has_punycode(host: str) -> bool:

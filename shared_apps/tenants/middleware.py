@@ -32,8 +32,11 @@ class TenantRoutingMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = context.new_request_id()
-        with context.bound(request_id=request_id):
+        token = context.bind(request_id=request_id)
+        try:
             response = self._route(request)
+        finally:
+            context.unbind(token)
         response["X-Request-ID"] = request_id
         return response
 

@@ -50,3 +50,20 @@ def test_request_host_prefers_the_host_header() -> None:
 
 def test_unusable_request_host_is_none() -> None:
     assert host_of_request({"HTTP_HOST": "bad host"}) is None
+
+
+def test_the_host_memo_stays_bounded_under_a_flood_of_made_up_hosts() -> None:
+    from shared_apps.tenants import hostnames
+
+    for number in range(hostnames._SEEN_LIMIT * 2 + 10):
+        host_of_request({"HTTP_HOST": f"made-up-{number}.example.test"})
+    assert len(hostnames._seen) <= hostnames._SEEN_LIMIT
+    # The memo answers as normalising would, good host or bad.
+    assert (
+        host_of_request({"HTTP_HOST": "ACME.example.test:443"}) == "acme.example.test"
+    )
+    assert (
+        host_of_request({"HTTP_HOST": "ACME.example.test:443"}) == "acme.example.test"
+    )
+    assert host_of_request({"HTTP_HOST": "bad host"}) is None
+    assert host_of_request({"HTTP_HOST": "bad host"}) is None
