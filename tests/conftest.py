@@ -178,6 +178,33 @@ class WorkerProcess:
         return False
 
 
+def start_worker(log_path: Path, env: dict[str, str], *options: str) -> WorkerProcess:
+    """Start a real Celery worker (one process, solo pool) logging to a file."""
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "opsyn",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                *options,
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    return WorkerProcess(process, log_path)
+
+
 def _database_url() -> str:
     """Return a URL for the test database, for processes the tests start."""
     from django.conf import settings
@@ -215,35 +242,15 @@ def celery_worker(
     from opsyn.celery import app
 
     app.control.purge()
-    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "opsyn",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=REPO_ROOT,
-            env=service_env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-    worker = WorkerProcess(process, log_path)
+    worker = start_worker(
+        tmp_path_factory.mktemp("worker") / "worker.log", service_env()
+    )
     try:
         if not worker.wait_for_log("ready.", timeout=60):
             raise RuntimeError(f"celery worker did not start:\n{worker.log()}")
         yield worker
     finally:
-        _stop(process, django_db_blocker)
+        _stop(worker.process, django_db_blocker)
 
 
 def _stop(process: subprocess.Popen[str], blocker: object) -> None:

@@ -274,25 +274,7 @@ def roles(request: HttpRequest) -> HttpResponse:
 @requires("create", ROLES)
 def role_create(request: HttpRequest) -> HttpResponse:
     form = RoleForm(request.POST or None, initial_grants={})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.create_role(
-                    actor=policy.actor_for_request(request),
-                    name=form.cleaned_data["name"],
-                    description=form.cleaned_data["description"],
-                    grants=form.grants(),
-                )
-            except PlatformError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, "Role created.")
-                return redirect("access:roles")
-        else:
-            status = 400
-    return _role_form(request, form, creating=True, status=status)
+    return _submit_role(request, form, services.create_role, done="Role created.")
 
 
 @requires("change", ROLES)
@@ -305,26 +287,46 @@ def role_edit(request: HttpRequest, key: str) -> HttpResponse:
         initial={"name": role.name, "description": role.description},
         initial_grants=selectors.grants_of(key),
     )
+    return _submit_role(
+        request, form, services.update_role, done="Role saved.", role_key=key
+    )
+
+
+def _submit_role(
+    request: HttpRequest,
+    form: RoleForm,
+    save: Any,
+    *,
+    done: str,
+    role_key: str = "",
+) -> HttpResponse:
+    """Show the role form; on a valid POST save it through ``save``.
+
+    A form error answers 400, a service's refusal its own status, both with
+    the form as it was sent.
+    """
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
+            keyed = {"role_key": role_key} if role_key else {}
             try:
-                services.update_role(
+                save(
                     actor=policy.actor_for_request(request),
-                    role_key=key,
                     name=form.cleaned_data["name"],
                     description=form.cleaned_data["description"],
                     grants=form.grants(),
+                    **keyed,
                 )
             except PlatformError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
-                messages.success(request, "Role saved.")
+                messages.success(request, done)
                 return redirect("access:roles")
-        else:
-            status = 400
-    return _role_form(request, form, role_key=key, status=status)
+    return _role_form(
+        request, form, creating=not role_key, role_key=role_key, status=status
+    )
 
 
 @requires("delete", ROLES)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,7 +19,7 @@ from typing import Any, cast
 
 import pytest
 
-from tests.conftest import REPO_ROOT, WorkerProcess, service_env
+from tests.conftest import WorkerProcess, service_env, start_worker
 
 
 @pytest.fixture
@@ -102,29 +101,9 @@ class KillableWorker:
     def start(self) -> WorkerProcess:
         self._count += 1
         log_path = self._log_dir / f"worker-{self._count}.log"
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "opsyn",
-                    "worker",
-                    "--pool=solo",
-                    "--loglevel=INFO",
-                    "--without-heartbeat",
-                    "--without-gossip",
-                    "--without-mingle",
-                    f"--queues={self._env['OPSYN_JOBS_QUEUE']}",
-                ],
-                cwd=REPO_ROOT,
-                env=self._env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-        worker = WorkerProcess(process, log_path)
+        worker = start_worker(
+            log_path, self._env, f"--queues={self._env['OPSYN_JOBS_QUEUE']}"
+        )
         if not worker.wait_for_log("ready.", timeout=60):
             raise RuntimeError(f"worker did not start:\n{worker.log()}")
         self.current = worker
