@@ -48,29 +48,74 @@ def tenant_for_host(host: str) -> Tenant | None:
 def runnable_tenant_for_schema(schema: str) -> Tenant | None:
     """Return the active tenant that owns a schema, or None.
 
-    Workers ask this for every task; the answer is kept per process for as
-    long as a route is (``caching.LOCAL_ROUTE_SECONDS``), so a suspension
-    reaches tasks as quickly as it reaches pages.
+    Workers ask this for every task. Each process keeps a snapshot of all
+    active tenants, read in one query and renewed after
+    ``caching.LOCAL_ROUTE_SECONDS`` (the lifetime of a route memo), so a
+    suspension reaches tasks as quickly as it reaches pages and a worker
+    fanning out over thousands of tenants asks the database once per
+    interval rather than once per task. A schema missing from the snapshot
+    (a tenant made since, or more than ``SNAPSHOT_LIMIT`` active tenants,
+    where a snapshot would cost more than it saves) is looked up on its own
+    and remembered for the same interval.
     """
     now = time.monotonic()
-    known = _runnable.get(schema)
-    if known is not None and known[0] > now:
-        return known[1]
+    if _snapshot.expires <= now:
+        _snapshot.take(now + caching.LOCAL_ROUTE_SECONDS)
+    tenant = _snapshot.tenants.get(schema)
+    if tenant is not None:
+        return tenant
+    refused_until = _snapshot.refused.get(schema)
+    if refused_until is not None and refused_until > now:
+        return None
+    # Not in the snapshot: made since it was read, or past the limit.
     tenant = Tenant.objects.filter(
         schema_name=schema, status=TenantStatus.ACTIVE
     ).first()
-    if len(_runnable) >= 10_000:
-        _runnable.clear()
-    _runnable[schema] = (now + caching.LOCAL_ROUTE_SECONDS, tenant)
+    if tenant is not None:
+        _snapshot.tenants[schema] = tenant
+    else:
+        _snapshot.refused[schema] = now + caching.LOCAL_ROUTE_SECONDS
+    if len(_snapshot.tenants) + len(_snapshot.refused) > 2 * SNAPSHOT_LIMIT:
+        _snapshot.forget()
     return tenant
 
 
-_runnable: dict[str, tuple[float, Tenant | None]] = {}
+SNAPSHOT_LIMIT = 20_000
+
+
+class _RunnableSnapshot:
+    """The active tenants by schema, as this process last read them."""
+
+    expires: float
+    tenants: dict[str, Tenant]
+    refused: dict[str, float]
+
+    def __init__(self) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        self.expires = 0.0
+        self.tenants = {}
+        self.refused = {}
+
+    def take(self, expires: float) -> None:
+        active = list(
+            Tenant.objects.filter(status=TenantStatus.ACTIVE).order_by("id")[
+                : SNAPSHOT_LIMIT + 1
+            ]
+        )
+        complete = len(active) <= SNAPSHOT_LIMIT
+        self.tenants = {t.schema_name: t for t in active} if complete else {}
+        self.refused = {}
+        self.expires = expires
+
+
+_snapshot = _RunnableSnapshot()
 
 
 def forget_runnable_tenants() -> None:
-    """Drop this process's memo of runnable tenants."""
-    _runnable.clear()
+    """Drop this process's snapshot of runnable tenants."""
+    _snapshot.forget()
 
 
 def tenant_by_slug(slug: str) -> Tenant:
