@@ -222,6 +222,7 @@ var names = {
   storage: toLower('st${replace(namePrefix, '-', '')}${suffix}')
   web: '${namePrefix}-web'
   worker: '${namePrefix}-worker'
+  maintenanceWorker: '${namePrefix}-maintenance'
   scheduler: '${namePrefix}-scheduler'
   migrate: '${namePrefix}-migrate'
 }
@@ -418,8 +419,15 @@ var ownerSecrets = concat(commonSecrets, [
   }
 ])
 
+// Retention and restore drills are sent here (OPSYN_MAINTENANCE_QUEUE).
+var maintenanceQueue = 'maintenance'
+
 var commonEnv = concat(
   [
+    {
+      name: 'OPSYN_MAINTENANCE_QUEUE'
+      value: maintenanceQueue
+    }
     {
       name: 'OPSYN_ENVIRONMENT'
       value: environmentName
@@ -665,6 +673,43 @@ module worker 'modules/container-app.bicep' = {
   }
   dependsOn: [
     secrets
+  ]
+}
+
+// The maintenance worker: retention (which purges the audit log) and restore
+// drills (which create and drop schemas) need the owner's privileges, so they
+// go to a queue of their own that only this worker, connected as the owner,
+// consumes. One replica: these jobs are few, long and spread over the night.
+module maintenanceWorker 'modules/container-app.bicep' = {
+  name: 'app-maintenance-worker'
+  params: {
+    name: names.maintenanceWorker
+    location: location
+    tags: allTags
+    environmentId: appsEnvironment.outputs.id
+    identityId: identityId
+    registryServer: registryAccess.outputs.loginServer
+    image: image
+    role: 'worker'
+    cpu: workerCpu
+    memory: workerMemory
+    env: concat(commonEnv, [
+      {
+        name: 'OPSYN_WORKER_QUEUES'
+        value: maintenanceQueue
+      }
+      {
+        name: 'OPSYN_WORKER_CONCURRENCY'
+        value: '1'
+      }
+    ])
+    secrets: ownerSecrets
+    minReplicas: 1
+    maxReplicas: 1
+  }
+  dependsOn: [
+    secrets
+    redis
   ]
 }
 

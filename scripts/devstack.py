@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import IO
@@ -614,13 +614,14 @@ class Child:
 
     name: str
     argv: list[str]
+    extra_env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
 
     def start(self, env: dict[str, str]) -> None:
         # Its own group: Ctrl-C reaches this program only, which then stops
         # the children in order instead of all at once.
         self.process = subprocess.Popen(
-            self.argv, env=env, cwd=REPO_ROOT, process_group=0
+            self.argv, env={**env, **self.extra_env}, cwd=REPO_ROOT, process_group=0
         )
 
     def exit_code(self) -> int | None:
@@ -702,7 +703,7 @@ def _banner(port: int, demo: str) -> str:
     return "\n".join(lines)
 
 
-def _children(port: int) -> list[Child]:
+def _children(port: int, *, maintenance_queue: str) -> list[Child]:
     web = [str(BIN / "gunicorn"), "opsyn.wsgi:application"]
     web += ["--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-"]
     # Gunicorn's control socket sits at one path in $HOME: a second stack
@@ -710,7 +711,7 @@ def _children(port: int) -> list[Child]:
     web += ["--no-control-socket"]
     celery = [str(BIN / "celery"), "-A", "opsyn"]
     schedule = STATE_DIR / "celerybeat-schedule"
-    return [
+    children = [
         Child("web (gunicorn)", web),
         Child("worker (celery)", [*celery, "worker", "-l", "info"]),
         Child(
@@ -718,6 +719,19 @@ def _children(port: int) -> list[Child]:
             [*celery, "beat", "-l", "info", "-s", str(schedule)],
         ),
     ]
+    if maintenance_queue:
+        # Retention and restore drills need the owner's privileges; this
+        # worker alone connects as the owner, and takes only those jobs.
+        maintenance = [*celery, "worker", "-l", "info", "-Q", maintenance_queue]
+        maintenance += ["--concurrency", "1", "-n", "maintenance@%h"]
+        children.append(
+            Child(
+                "maintenance worker (celery)",
+                maintenance,
+                extra_env={"OPSYN_DATABASE_AS_OWNER": "1"},
+            )
+        )
+    return children
 
 
 def run(teardown: Teardown, *, port: int) -> int:
@@ -731,6 +745,8 @@ def run(teardown: Teardown, *, port: int) -> int:
     )
     env["OPSYN_SECRET_KEY"] = _secret_key()
     env.update(_separate_roles(env["DATABASE_URL"]))
+    if "DATABASE_OWNER_URL" in env:
+        env["OPSYN_MAINTENANCE_QUEUE"] = MAINTENANCE_QUEUE
     # Links in the mails printed on the console (invitations) name this port.
     env["OPSYN_PUBLIC_PORT"] = str(port)
 
@@ -740,7 +756,7 @@ def run(teardown: Teardown, *, port: int) -> int:
     _opsyn(env, "audit", "install")
     demo = _opsyn(env, "demo")
 
-    children = _children(port)
+    children = _children(port, maintenance_queue=env.get("OPSYN_MAINTENANCE_QUEUE", ""))
     teardown.add("the web, worker and scheduler", lambda: _stop_children(children))
     for child in children:
         child.start(env)
@@ -765,6 +781,7 @@ def run(teardown: Teardown, *, port: int) -> int:
 
 APP_ROLE = "opsyn_app"
 PURGE_ROLE = "opsyn_audit_purge"
+MAINTENANCE_QUEUE = "maintenance"
 
 
 def _separate_roles(owner_url: str) -> dict[str, str]:

@@ -109,6 +109,11 @@ BACKUP_AZURE_CONNECTION_STRING = text("OPSYN_BACKUP_AZURE_CONNECTION_STRING")
 # The Celery queue per-tenant jobs (backups, retention, drills) are sent to;
 # a separate queue lets long jobs run on workers of their own.
 JOBS_QUEUE = text("OPSYN_JOBS_QUEUE", "celery")
+# Where the jobs that need the owner's privileges go (retention purges the
+# audit log through the purge role; a restore drill creates a schema). The
+# worker on it connects as the owner. Empty: they share JOBS_QUEUE, right
+# when one database role does everything.
+MAINTENANCE_QUEUE = text("OPSYN_MAINTENANCE_QUEUE")
 # Fernet key(s), comma-separated, newest first, for secrets stored in the
 # database (TOTP keys). Without one, DEBUG derives a key from SECRET_KEY.
 FIELD_ENCRYPTION_KEYS = items("OPSYN_FIELD_ENCRYPTION_KEY")

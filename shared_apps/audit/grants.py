@@ -61,6 +61,9 @@ def apply(
             f"REVOKE ALL ON {log_names} FROM {a}",
             f"GRANT SELECT ON {log_names} TO {a}",
             f"REVOKE ALL ON SEQUENCE {s}.{tables.event}_id_seq FROM {a}",
+            # Reading its position is what a backup of the schema needs;
+            # drawing from or setting it stays refused.
+            f"GRANT SELECT ON SEQUENCE {s}.{tables.event}_id_seq TO {a}",
             f"GRANT EXECUTE ON FUNCTION {s}.opsyn_audit_append(text, text, text, "
             f"jsonb) TO {a}",
         ]

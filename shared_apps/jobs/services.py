@@ -48,6 +48,10 @@ HANDLERS: dict[str, str] = {
     Kind.RETENTION: "tenant_apps.retention.services:enforce_retention",
     Kind.DRILL: "shared_apps.backups.services:run_drill",
 }
+# Kinds that need more than the application role may do: retention purges
+# the audit log as the purge role, a drill creates and drops a schema. They
+# run on the maintenance worker, which connects as the owner.
+MAINTENANCE_KINDS = frozenset({Kind.RETENTION, Kind.DRILL})
 
 
 class Cancelled(Exception):
@@ -127,8 +131,15 @@ def enqueue(run: JobRun, *, countdown: float = 0) -> None:
         args=(run.pk,),
         headers={TENANT_HEADER: schema},
         countdown=countdown,
-        queue=settings.OPSYN_JOBS_QUEUE,
+        queue=queue_for(run.kind),
     )
+
+
+def queue_for(kind: str) -> str:
+    """Return the Celery queue that runs of a kind are sent to."""
+    if kind in MAINTENANCE_KINDS and settings.OPSYN_MAINTENANCE_QUEUE:
+        return str(settings.OPSYN_MAINTENANCE_QUEUE)
+    return str(settings.OPSYN_JOBS_QUEUE)
 
 
 def dispatch(*, kind: str, now: datetime.datetime | None = None) -> list[int]:

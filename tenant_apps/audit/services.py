@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from opsyn import context
-from opsyn.errors import InvalidInput
+from opsyn.errors import InvalidInput, PlatformError
 from shared_apps.audit.grants import role_exists
 from shared_apps.audit.models import PurgeReceipt
 from shared_apps.tenants.activation import PUBLIC_SCHEMA, current_schema
@@ -68,6 +68,13 @@ def purge_expired(*, actor: str, cutoff: datetime) -> PurgeReceipt | None:
 
     with context.bound(actor=actor), transaction.atomic():
         use_role = bool(purge_role) and role_exists(purge_role)
+        if use_role and not _may_become(purge_role):
+            raise PlatformError(
+                f"Purging the audit log needs the {purge_role} role, which this "
+                "process's database role is not granted: run retention on the "
+                "maintenance worker (OPSYN_MAINTENANCE_QUEUE) or from the CLI.",
+                code="purge_role_missing",
+            )
         with connection.cursor() as cursor:
             if use_role:
                 cursor.execute(
@@ -111,3 +118,10 @@ def purge_expired(*, actor: str, cutoff: datetime) -> PurgeReceipt | None:
         },
     )
     return receipt
+
+
+def _may_become(role: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", [role])
+        row = cursor.fetchone()
+    return bool(row and row[0])

@@ -12,7 +12,6 @@ hold stopped and the ones skipped.
 from __future__ import annotations
 
 import datetime
-import importlib
 import logging
 import time
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from django.utils import timezone
 
 from opsyn.errors import InvalidInput, NotFound
 from shared_apps.tenants.activation import current_tenant
+from tenant_apps.audit import services as audit_services
 
 from . import selectors
 from .models import (
@@ -248,17 +248,10 @@ def _purge_audit(
 ) -> Purged:
     minimum = settings.OPSYN_RETENTION_BOUNDS["audit_years"][0]
     cutoff = years_before(now, max(policy.audit_years, minimum))
-    try:
-        audit = importlib.import_module("tenant_apps.audit.services")
-    except ImportError:
-        audit = None
-    purge = getattr(audit, "purge_expired", None)
-    if purge is None:
-        return Purged(
-            "skipped", cutoff, note="the audit log's purge path is not available yet"
-        )
-    receipt = purge(actor=f"retention:run:{run_id or '-'}", cutoff=cutoff)
-    removed = int(getattr(receipt, "removed", 0) or 0)
+    receipt = audit_services.purge_expired(
+        actor=f"retention:run:{run_id or '-'}", cutoff=cutoff
+    )
+    removed = receipt.removed if receipt is not None else 0
     return Purged("removed", cutoff, rows=removed, note="through the audit log's purge")
 
 

@@ -284,15 +284,27 @@ def test_apps_receive_application_insights_and_secrets_by_reference() -> None:
         assert entry and entry.group(1) == "secretRef", variable
 
 
-def test_only_the_migrate_job_gets_the_owner_database_url() -> None:
+def test_only_migrations_and_the_maintenance_worker_get_the_owner_url() -> None:
     main = _code(MAIN)
 
     owner_uses = [m.start() for m in re.finditer(r"database-url-owner", main)]
     assert len(owner_uses) == 1
-    migrate = _block(main, r"^module migrate\b")
-    assert "secrets: ownerSecrets" in migrate
+    for owner in ("migrate", "maintenanceWorker"):
+        assert "secrets: ownerSecrets" in _block(main, rf"^module {owner}\b")
     for app in ("web", "worker", "scheduler"):
         assert "ownerSecrets" not in _block(main, rf"^module {app}\b")
+
+
+def test_the_maintenance_worker_alone_takes_the_maintenance_queue() -> None:
+    main = _code(MAIN)
+    maintenance = _block(main, r"^module maintenanceWorker\b")
+
+    assert "name: 'OPSYN_WORKER_QUEUES'" in maintenance
+    assert "value: maintenanceQueue" in maintenance
+    assert re.search(r"\bmaxReplicas: 1\b", maintenance)
+    assert "OPSYN_WORKER_QUEUES" not in _block(main, r"^module worker\b")
+    sent_to = re.search(r"name: 'OPSYN_MAINTENANCE_QUEUE'\s+value: (\w+)", main)
+    assert sent_to and sent_to.group(1) == "maintenanceQueue"
 
 
 def test_api_versions_are_dated_and_not_previews() -> None:

@@ -63,6 +63,7 @@ OPSYN_JOBS_MAX_ATTEMPTS = 3
 OPSYN_JOBS_RETRY_BASE_SECONDS = 60
 OPSYN_JOBS_LOST_AFTER_SECONDS = 3600
 OPSYN_JOBS_QUEUE = env.JOBS_QUEUE
+OPSYN_MAINTENANCE_QUEUE = env.MAINTENANCE_QUEUE
 # The weekly restore drill restores this many tenants' latest backups.
 OPSYN_BACKUP_DRILL_SAMPLE = 20
 # Backups kept: the last N daily ones, plus the newest of each of the last
