@@ -10,7 +10,7 @@ import idna
 from opsyn.errors import InvalidInput
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-_PORT = re.compile(r":\d*$")
+_PORT = re.compile(r":(\d{0,5})$")
 
 
 def normalise_host(raw: str) -> str:
@@ -22,7 +22,11 @@ def normalise_host(raw: str) -> str:
     host = (raw or "").strip()
     if host.startswith("["):
         raise InvalidInput("IP literals cannot be tenant domains.")
-    host = _PORT.sub("", host)
+    port = _PORT.search(host)
+    if port:
+        if not port.group(1) or int(port.group(1)) > 65535:
+            raise InvalidInput(f"{raw!r} does not end in a valid port.")
+        host = host[: port.start()]
     host = host[:-1] if host.endswith(".") else host
     if not host:
         raise InvalidInput("A host name is required.")
@@ -48,7 +52,7 @@ def host_of_request(meta: Mapping[str, object]) -> str | None:
     if raw in _seen:
         return _seen[raw]
     try:
-        host: str | None = normalise_host(raw)
+        host: str | None = normalise_host(_as_sent(raw))
     except InvalidInput:
         host = None
     # A process sees a handful of Host headers; a flood of made-up ones
@@ -62,6 +66,16 @@ def host_of_request(meta: Mapping[str, object]) -> str | None:
 # Host header as sent -> canonical host (None when it is not one).
 _SEEN_LIMIT = 4096
 _seen: dict[str, str | None] = {}
+
+
+def _as_sent(raw: str) -> str:
+    """Undo WSGI's Latin-1 reading of a Host header sent as UTF-8."""
+    if raw.isascii():
+        return raw
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return raw
 
 
 def _has_punycode(host: str) -> bool:

@@ -46,6 +46,7 @@ CACHES = {
 
 MIDDLEWARE = [
     "shared_apps.tenants.middleware.TenantRoutingMiddleware",
+    "opsyn.middleware.NulCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shared_apps.sessions.middleware.HostBoundSessionMiddleware",

@@ -374,3 +374,14 @@ def test_the_csrf_token_rotates_with_the_session_key(two_tenants) -> None:
     tokens.append(client.cookies["opsyn-csrf"].value)
 
     assert len(set(tokens)) == 3
+
+
+def test_an_empty_password_is_named_on_the_page(two_tenants) -> None:
+    alpha, _ = two_tenants
+    member = new_member(alpha)
+
+    answer = sign_in(Client(HTTP_HOST=alpha.host), member.email, "")
+
+    body = answer.content.decode()
+    assert answer.status_code == 200
+    assert "Password: This field is required." in body

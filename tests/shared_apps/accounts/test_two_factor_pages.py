@@ -64,6 +64,20 @@ def test_a_wrong_code_does_not_confirm_the_device(two_tenants) -> None:
     assert client.get("/contacts/")["Location"] == "/account/two-factor/enrol/"
 
 
+@pytest.mark.parametrize("typed", ["", "1" * 10_000])
+def test_an_empty_or_overlong_code_is_named_on_the_page(two_tenants, typed) -> None:
+    alpha, _ = two_tenants
+    member = new_member(alpha)
+    client = Client(HTTP_HOST=alpha.host)
+    sign_in(client, member.email)
+    client.get("/account/two-factor/enrol/")
+
+    response = client.post("/account/two-factor/enrol/", {"code": typed})
+
+    assert response.status_code in (200, 400)
+    assert 'role="alert">Code: ' in response.content.decode()
+
+
 def test_ten_recovery_codes_are_shown_once_and_each_works_once(two_tenants) -> None:
     alpha, _ = two_tenants
     member = new_member(alpha)

@@ -36,6 +36,10 @@ def test_hosts_have_one_canonical_form(raw: str, canonical: str) -> None:
         "x" * 64 + ".example",
         "a_b.example",
         "acme.localhost..",
+        "acme.localhost:",
+        "acme.localhost:99999",
+        "acme.localhost:123456",
+        "acme.localhost:abc",
     ],
 )
 def test_malformed_hosts_are_refused(raw: str) -> None:
@@ -50,6 +54,13 @@ def test_request_host_prefers_the_host_header() -> None:
 
 def test_unusable_request_host_is_none() -> None:
     assert host_of_request({"HTTP_HOST": "bad host"}) is None
+    assert host_of_request({"HTTP_HOST": "acme.localhost:"}) is None
+
+
+def test_a_host_header_sent_as_utf8_reaches_its_punycode_domain() -> None:
+    # WSGI servers hand the header over as Latin-1 text of the bytes sent.
+    sent = "bücher.example:8000".encode().decode("latin-1")
+    assert host_of_request({"HTTP_HOST": sent}) == "xn--bcher-kva.example"
 
 
 def test_the_host_memo_stays_bounded_under_a_flood_of_made_up_hosts() -> None:

@@ -126,3 +126,32 @@ def test_a_module_switched_off_for_one_member_is_404_for_them_only(
     other_client = signed_in(other)
     assert other_client.get("/contacts/").status_code == 200
     assert 'href="/contacts/"' in other_client.get("/members/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/contacts/?q=a%00b",
+        "/audit/?actor=%00",
+        "/audit/?entity=x%00",
+        "/audit/?object=%00",
+        "/contacts/?%00=1",
+    ],
+)
+def test_a_nul_character_in_the_address_is_a_clear_400(
+    make_member, signed_in, address: str
+) -> None:
+    client = signed_in(make_member("admin"))
+
+    answer = client.get(address)
+
+    assert answer.status_code == 400
+    assert "NUL character" in answer.content.decode()
+
+
+def test_percent_encoded_percent_signs_are_not_taken_for_nul(
+    make_member, signed_in
+) -> None:
+    client = signed_in(make_member("admin"))
+
+    assert client.get("/contacts/?q=%2500").status_code == 200
