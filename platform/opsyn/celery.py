@@ -47,6 +47,8 @@ class TenantTask(Task):  # type: ignore[type-arg]
     """A task that runs in the schema of the tenant that sent it."""
 
     abstract = True
+    # An expected refusal: Celery logs it in one line, without a traceback.
+    throws = (TenantRequired,)
 
     # The signature is Celery's; only the headers are touched.
     def apply_async(  # type: ignore[override]
@@ -75,7 +77,10 @@ class TenantTask(Task):  # type: ignore[type-arg]
         schema = self._sent_from()
         tenant = selectors.runnable_tenant_for_schema(schema) if schema else None
         if tenant is None:
-            log.error(
+            # No tenant at all is a producer's bug; a tenant that has since
+            # been suspended or deleted is the ordinary end of queued work.
+            log.log(
+                logging.WARNING if schema else logging.ERROR,
                 "task.refused",
                 extra={"task": self.name, "schema": schema or "-", "reason": "tenant"},
             )

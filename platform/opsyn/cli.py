@@ -249,11 +249,16 @@ def _tenants_delete(args: argparse.Namespace) -> None:
 
     tenant = selectors.tenant_by_slug(args.slug)
     if not args.yes:
-        if not sys.stdin.isatty():
+        # From a terminal it asks; from a pipe it reads the slug as the answer.
+        if sys.stdin.isatty():
+            answer = input(f"Delete {tenant.slug} and all its data? Type the slug: ")
+        else:
+            answer = sys.stdin.readline()
+        if not answer:
             raise CommandError(
-                f"refusing to delete {tenant.slug} without confirmation; pass --yes"
+                f"refusing to delete {tenant.slug} without confirmation; pass --yes "
+                "or type the slug"
             )
-        answer = input(f"Delete {tenant.slug} and all its data? Type the slug: ")
         if answer.strip() != tenant.slug:
             raise CommandError("not confirmed; nothing was deleted")
     services.delete_tenant(actor=_actor(), slug=tenant.slug)

@@ -60,12 +60,17 @@ def _schemas(slug: str | None) -> list[str]:
 def _verify(args: argparse.Namespace) -> int:
     from django.conf import settings
 
+    from opsyn.errors import InvalidInput
     from shared_apps.audit import chain, digests
     from shared_apps.audit.models import PurgeReceipt
 
     if args.file is not None:
-        with args.file.open() as lines:
-            verdict = chain.verify_lines(lines)
+        try:
+            with args.file.open(encoding="utf-8") as lines:
+                verdict = chain.verify_lines(lines)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise InvalidInput(f"cannot read {args.file}: {reason}") from exc
         print(verdict.describe())
         return 0 if verdict.ok else 1
 

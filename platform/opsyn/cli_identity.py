@@ -54,10 +54,15 @@ def _end_session(args: argparse.Namespace) -> None:
 
 
 def _unlock(args: argparse.Namespace) -> None:
+    from opsyn.errors import NotFound
+    from shared_apps.accounts.models import User, normalise_email
     from shared_apps.accounts.signin import lift_lock
 
-    lift_lock(actor_id=None, email=args.email)
-    print(f"sign-in for {args.email.strip().lower()} is unlocked")
+    email = normalise_email(args.email)
+    if not User.objects.filter(email__iexact=email).exists():
+        raise NotFound(f"No account uses {email}; there is nothing to unlock.")
+    lift_lock(actor_id=None, email=email)
+    print(f"sign-in for {email} is unlocked")
 
 
 def _invite_admin(args: argparse.Namespace) -> None:

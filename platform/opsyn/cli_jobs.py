@@ -73,6 +73,10 @@ def _jobs_list(args: argparse.Namespace) -> None:
 
     if args.limit < 1:
         raise CommandError("--limit must be at least 1")
+    if args.tenant:
+        from shared_apps.tenants.selectors import tenant_by_slug
+
+        tenant_by_slug(args.tenant)  # an unknown slug is refused, not "no runs"
     runs = list(
         runs_listed(slug=args.tenant, kind=args.kind, status=args.status)[: args.limit]
     )
@@ -202,7 +206,11 @@ def _backups_restore(args: argparse.Namespace) -> None:
 
 def _backups_promote(args: argparse.Namespace) -> None:
     from shared_apps.backups import services
+    from shared_apps.tenants.selectors import tenant_by_slug
 
+    # Refuse a missing tenant before asking anything.
+    tenant_by_slug(args.restored_slug)
+    tenant_by_slug(args.live_slug)
     if not args.yes:
         if not sys.stdin.isatty():
             raise CommandError(

@@ -17,6 +17,13 @@ from zxcvbn import zxcvbn  # type: ignore[import-untyped]
 from shared_apps.tenants.activation import current_tenant
 
 ADVICE = "A few unrelated words, like a short odd sentence, pass easily."
+
+
+def explain(messages: list[str]) -> str:
+    """Return a refusal's reasons, each once, then what would pass."""
+    return " ".join([*dict.fromkeys(messages), ADVICE])
+
+
 # zxcvbn's scores run 0..4; 3 means "safely unguessable" for online attacks
 # and resists offline cracking of a slow hash.
 MIN_STRENGTH = 3
@@ -31,7 +38,7 @@ class LengthValidator:
         if len(password) < low:
             raise ValidationError(
                 f"This password is too short: it has {len(password)} characters "
-                f"and needs at least {low}. {ADVICE}",
+                f"and needs at least {low}.",
                 code="password_too_short",
             )
         if len(password) > high:
@@ -56,7 +63,7 @@ class CommonPasswordValidator(django_validation.CommonPasswordValidator):
         except ValidationError:
             raise ValidationError(
                 "This password is on a list of common passwords that attackers "
-                f"try first. {ADVICE}",
+                "try first.",
                 code="password_too_common",
             ) from None
 
@@ -85,7 +92,7 @@ class SimilarityValidator:
     def _refuse(label: str) -> None:
         raise ValidationError(
             f"This password is too similar to your {label}. "
-            f"Choose words that have nothing to do with it. {ADVICE}",
+            "Choose words that have nothing to do with it.",
             code="password_too_similar",
         )
 
@@ -114,8 +121,7 @@ class StrengthValidator:
         )
         raise ValidationError(
             "This password would be easy to guess"
-            + (f": {reasons}" if reasons else ".")
-            + f" {ADVICE}",
+            + (f": {reasons}" if reasons else "."),
             code="password_too_weak",
         )
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from opsyn.errors import Conflict, InvalidInput
 
+from . import passwords
 from .models import MembershipIndex, User, normalise_email
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def create_user(
     try:
         validate_password(password, user=candidate)
     except ValidationError as exc:
-        raise InvalidInput(" ".join(exc.messages)) from exc
+        raise InvalidInput(passwords.explain(exc.messages)) from exc
     if User.objects.filter(email=email).exists():
         raise Conflict(f"An account for {email!r} already exists.")
     try:
@@ -141,7 +142,7 @@ def set_password(
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
-        raise InvalidInput(" ".join(exc.messages)) from exc
+        raise InvalidInput(passwords.explain(exc.messages)) from exc
     user.set_password(password)
     user.save(update_fields=["password"])
     end_other_sessions(

@@ -19,6 +19,8 @@ from typing import Any
 
 from django.db import connection
 
+from opsyn.errors import InvalidInput
+
 from .capture import HASHED_FIELDS, log_tables
 from .models import GENESIS, PurgeReceipt
 
@@ -213,7 +215,7 @@ def verify_lines(lines: Iterable[str], *, start: str | None = None) -> Verdict:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        record = json.loads(line)
+        record = _export_record(line, number)
         if checker is None:
             first = start if start is not None else str(record["prev_hash"])
             checker = ChainChecker(str(record.get("tenant", "")), first)
@@ -228,3 +230,29 @@ def verify_lines(lines: Iterable[str], *, start: str | None = None) -> Verdict:
     if checker is None:
         return Verdict(schema="", reason="the file holds no events")
     return checker.finish()
+
+
+# What each line of an export must carry to be checked.
+EXPORT_FIELDS = (*HASHED_FIELDS, "changes_text", "row_hash", "prev_hash", "chain_hash")
+
+
+def _export_record(line: str, number: int) -> dict[str, Any]:
+    """Return one line of an export, or refuse a line that is not one."""
+    try:
+        record = json.loads(line)
+        if isinstance(record, dict) and isinstance(record.get("changes_text"), str):
+            json.loads(record["changes_text"])
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"line {number} is not JSON ({exc.msg}); verify takes an unfiltered "
+            "JSON Lines export of the audit log."
+        ) from exc
+    if not isinstance(record, dict):
+        raise InvalidInput(f"line {number} is not a JSON object.")
+    missing = [name for name in EXPORT_FIELDS if name not in record]
+    if missing:
+        raise InvalidInput(
+            f"line {number} lacks {', '.join(missing)}; verify takes an unfiltered "
+            "JSON Lines export of the audit log."
+        )
+    return record

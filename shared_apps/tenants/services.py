@@ -100,9 +100,9 @@ def check_new_tenant(
         raise InvalidInput(
             f"Region {region!r} is not offered; choose one of {allowed}."
         )
-    host = check_new_host(domain)
     if Tenant.objects.filter(slug=slug).exists() or schemas.schema_exists(schema):
         raise Conflict(f"A tenant with slug {slug!r} already exists.")
+    host = check_new_host(domain)
     return NewTenant(name=name, slug=slug, schema=schema, host=host, region=region)
 
 

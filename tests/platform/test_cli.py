@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -155,13 +156,38 @@ def test_delete_without_confirmation_refuses_when_not_interactive(
         "--domain",
         f"{unique_slug}.example.test",
     )
-    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
 
     code, _, err = run(capsys, "tenants", "delete", unique_slug)
 
     assert code == 1
     assert "without confirmation; pass --yes" in err
     assert Tenant.objects.filter(slug=unique_slug).exists()
+
+
+def test_delete_takes_the_slug_piped_on_stdin_as_confirmation(
+    capsys, unique_slug: str, monkeypatch
+) -> None:
+    run(
+        capsys,
+        "tenants",
+        "create",
+        "--name",
+        "Piped",
+        "--slug",
+        unique_slug,
+        "--domain",
+        f"{unique_slug}.example.test",
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("wrong-slug\n"))
+    code, _, err = run(capsys, "tenants", "delete", unique_slug)
+    assert code == 1 and "not confirmed" in err
+    assert Tenant.objects.filter(slug=unique_slug).exists()
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{unique_slug}\n"))
+    code, out, _ = run(capsys, "tenants", "delete", unique_slug)
+    assert code == 0 and f"deleted {unique_slug}" in out
+    assert not Tenant.objects.filter(slug=unique_slug).exists()
 
 
 def test_delete_asks_and_keeps_data_on_a_wrong_answer(

@@ -54,6 +54,15 @@ def test_an_operator_lifts_a_lock(two_tenants, capsys) -> None:
     assert not signin.is_locked(member.email)
 
 
+def test_unlocking_an_address_no_account_uses_is_refused(capsys) -> None:
+    status, out, err = run(capsys, "identity", "unlock", "nobody@example.com")
+
+    assert status == 1 and out == ""
+    assert err.strip() == (
+        "opsyn: No account uses nobody@example.com; there is nothing to unlock."
+    )
+
+
 def test_an_operator_invites_a_new_organisations_first_admin(
     capsys, mailbox, unique_slug, django_capture_on_commit_callbacks
 ) -> None:

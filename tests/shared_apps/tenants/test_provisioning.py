@@ -145,6 +145,14 @@ def test_duplicate_slug_and_domain_conflict(unique_slug: str) -> None:
             slug=f"{unique_slug}x",
             domain=f"{unique_slug.upper()}.example.test.",
         )
+    # Both taken (a restore repeated, say): the slug is what to change first.
+    with pytest.raises(Conflict, match=r"slug .* already exists"):
+        services.provision_tenant(
+            actor="test",
+            name="Four",
+            slug=unique_slug,
+            domain=f"{unique_slug}.example.test",
+        )
 
 
 def test_failure_midway_leaves_no_tenant_schema_or_domain(unique_slug: str) -> None:

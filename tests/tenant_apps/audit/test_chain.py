@@ -155,3 +155,29 @@ def test_an_edited_digest_file_is_reported(alpha, capsys, settings, tmp_path) ->
 
     assert code == 1
     assert "signature does not match" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (None, "cannot read"),
+        (b"not json at all\n", "line 1 is not JSON"),
+        (b'{"id": 1}\n', "line 1 lacks"),
+        (b"[1, 2]\n", "line 1 is not a JSON object"),
+        (b"\xff\xfe\n", "not UTF-8 text"),
+    ],
+)
+def test_verifying_a_file_that_is_no_export_is_one_readable_refusal(
+    capsys, tmp_path, content: bytes | None, said: str
+) -> None:
+    path = tmp_path / "export.jsonl"
+    if content is not None:
+        path.write_bytes(content)
+
+    code = cli.main(["audit", "verify", "--file", str(path)])
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert said in err
+    assert "unexpected" not in err
+    assert len(err.strip().splitlines()) == 1
