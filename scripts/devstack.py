@@ -25,6 +25,7 @@ import json
 import os
 import pwd
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -697,6 +698,7 @@ def _banner(port: int, demo: str) -> str:
         f"  tenant     http://{TENANT_HOST}:{port}/",
         f"  console    http://{platform_host}:{port}/console/",
         f"  readiness  http://{platform_host}:{port}/readyz",
+        "  operators  scripts/opsyn --help   (the CLI, on this stack, as the owner)",
         *(f"  {line}" for line in demo.splitlines() if line.strip()),
         rule,
     ]
@@ -750,6 +752,7 @@ def run(teardown: Teardown, *, port: int) -> int:
     # Links in the mails printed on the console (invitations) name this port.
     env["OPSYN_PUBLIC_PORT"] = str(port)
 
+    _write_stack_env(env)
     _opsyn(env, "migrate")
     # Migrate re-grants only the schemas it changed; this covers the rest
     # (a database that ran as one role before, say).
@@ -839,6 +842,37 @@ def _separate_roles(owner_url: str) -> dict[str, str]:
         "DATABASE_URL": urlunsplit(parts._replace(netloc=netloc)),
         "OPSYN_DATABASE_PURGE_ROLE": PURGE_ROLE,
     }
+
+
+# What an operator's CLI needs to reach this stack (scripts/opsyn reads it).
+STACK_ENV = STATE_DIR / "stack.env"
+_STACK_VARIABLES = (
+    "DATABASE_URL",
+    "DATABASE_OWNER_URL",
+    "REDIS_URL",
+    "OPSYN_SECRET_KEY",
+    "OPSYN_DEBUG",
+    "OPSYN_SECURE_COOKIES",
+    "OPSYN_DATABASE_PURGE_ROLE",
+    "OPSYN_MAINTENANCE_QUEUE",
+    "OPSYN_PUBLIC_PORT",
+)
+
+
+def _write_stack_env(env: dict[str, str]) -> None:
+    """Record the stack's settings for scripts/opsyn, readable by us alone."""
+    lines = [
+        "# Written by scripts/run for scripts/opsyn; it holds credentials.",
+        *(
+            f"export {name}={shlex.quote(env[name])}"
+            for name in _STACK_VARIABLES
+            if name in env
+        ),
+    ]
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    fd = os.open(STACK_ENV, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write("\n".join(lines) + "\n")
 
 
 def _state_secret(name: str) -> str:

@@ -37,7 +37,15 @@ from shared_apps.tenants.activation import current_schema
 from shared_apps.tenants.models import Tenant, TenantStatus
 
 from . import locks, selectors
-from .models import FINISHED_STATUSES, JobRun, Kind, Status, TenantSchedule, Trigger
+from .models import (
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    JobRun,
+    Kind,
+    Status,
+    TenantSchedule,
+    Trigger,
+)
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +118,18 @@ def request_run(
                 tenant=tenant, kind=kind, trigger=trigger, actor=actor
             )
     except IntegrityError as exc:
+        holder = (
+            JobRun.objects.filter(tenant=tenant, kind=kind, status__in=OPEN_STATUSES)
+            .order_by("id")
+            .first()
+        )
+        which = (
+            f" (#{holder.pk}; `opsyn jobs cancel {holder.pk}` stops it)"
+            if holder
+            else ""
+        )
         raise Conflict(
-            f"A {kind} run for {tenant.slug!r} is already queued or running."
+            f"A {kind} run for {tenant.slug!r} is already queued or running{which}."
         ) from exc
     log.info(
         "job.requested",

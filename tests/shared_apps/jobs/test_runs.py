@@ -273,10 +273,11 @@ def test_a_second_open_run_of_the_same_kind_is_refused(
     scratch_tenants, own_queue
 ) -> None:
     tenant = scratch_tenants.provision()
-    services.request_run(actor="test", tenant=tenant, kind="backup", send=False)
+    first = services.request_run(actor="test", tenant=tenant, kind="backup", send=False)
 
-    with pytest.raises(Exception, match="already queued or running"):
+    with pytest.raises(Exception, match="already queued or running") as refused:
         services.request_run(actor="test", tenant=tenant, kind="backup", send=False)
+    assert f"opsyn jobs cancel {first.pk}" in str(refused.value)
 
 
 def test_the_weekly_drill_samples_backed_up_tenants_least_recently_drilled(
