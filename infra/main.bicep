@@ -462,9 +462,9 @@ var commonEnv = concat(
       value: identity.outputs.clientId
     }
     {
-      // TODO(backups): opsyn.env does not read this yet; the backup job
-      // will upload tenant dumps here with the apps' identity.
-      name: 'OPSYN_BACKUP_CONTAINER_URL'
+      // Tenant backups go here, written and read as the apps' identity
+      // (AZURE_CLIENT_ID above): the account accepts no shared keys.
+      name: 'OPSYN_BACKUP_AZURE_CONTAINER_URL'
       value: storage.outputs.backupContainerUrl
     }
   ],

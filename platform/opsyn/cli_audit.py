@@ -102,8 +102,8 @@ def _digest(args: argparse.Namespace) -> None:
     from shared_apps.audit import digests
 
     for schema in _schemas(args.tenant):
-        path = digests.write_digest(schema)
-        print(f"{schema}: digest written to {path}")
+        name = digests.write_digest(schema)
+        print(f"{schema}: digest {name} written")
 
 
 def _install(args: argparse.Namespace) -> None:

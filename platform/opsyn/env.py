@@ -106,6 +106,10 @@ BACKUP_DIR = Path(text("OPSYN_BACKUP_DIR", str(STATE_DIR / "backups")))
 BACKUP_KEY = text("OPSYN_BACKUP_KEY")
 BACKUP_AZURE_CONTAINER = text("OPSYN_BACKUP_AZURE_CONTAINER")
 BACKUP_AZURE_CONNECTION_STRING = text("OPSYN_BACKUP_AZURE_CONNECTION_STRING")
+# Or the container's URL (https://ACCOUNT.blob.core.windows.net/CONTAINER),
+# reached as the process's Azure identity (AZURE_CLIENT_ID for a
+# user-assigned one): what infra/ sets, as its storage takes no keys.
+BACKUP_AZURE_CONTAINER_URL = text("OPSYN_BACKUP_AZURE_CONTAINER_URL")
 # The Celery queue per-tenant jobs (backups, retention, drills) are sent to;
 # a separate queue lets long jobs run on workers of their own.
 JOBS_QUEUE = text("OPSYN_JOBS_QUEUE", "celery")

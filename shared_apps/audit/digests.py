@@ -17,9 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import connection
 
 from opsyn.errors import InvalidInput
+from shared_apps.backups.storage import blob_storage
 
 from .capture import log_tables
 from .chain import stored_head
@@ -52,22 +55,36 @@ def _sign(message: bytes) -> str:
     return hmac.new(_key(), message, hashlib.sha256).hexdigest()
 
 
-def folder(schema: str) -> Path:
-    return Path(settings.OPSYN_AUDIT_DIGEST_DIR) / schema
+def digest_storage() -> Storage:
+    """Return where digests are kept: the platform's Blob container, if any.
+
+    Without one they are files under ``OPSYN_AUDIT_DIGEST_DIR``: fine for a
+    single machine, lost with a container's disk.
+    """
+    return blob_storage(folder="audit-digests") or FileSystemStorage(
+        location=Path(settings.OPSYN_AUDIT_DIGEST_DIR)
+    )
 
 
-def write_digest(schema: str, *, now: datetime | None = None) -> Path:
-    """Sign the current head of a schema's chain and store it as a file."""
+def write_digest(schema: str, *, now: datetime | None = None) -> str:
+    """Sign the current head of a schema's chain and store it; return its name."""
     head, last_id = stored_head(schema)
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     unsigned = Digest(schema, last_id, head, moment.isoformat(), "")
     digest = Digest(
         schema, last_id, head, unsigned.written_at, _sign(unsigned.message())
     )
-    target = folder(schema) / f"{moment:%Y-%m-%dT%H%M%S}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(digest.__dict__, indent=2) + "\n")
-    return target
+    body = json.dumps(digest.__dict__, indent=2) + "\n"
+    name = f"{schema}/{moment:%Y-%m-%dT%H%M%S}.json"
+    return digest_storage().save(name, ContentFile(body.encode()))
+
+
+def _stored_digests(storage: Storage, schema: str) -> list[str]:
+    try:
+        _, files = storage.listdir(schema)
+    except FileNotFoundError:
+        return []
+    return sorted(f"{schema}/{name}" for name in files if name.endswith(".json"))
 
 
 def check_digests(schema: str, *, purged_through: int = 0) -> list[str]:
@@ -75,10 +92,13 @@ def check_digests(schema: str, *, purged_through: int = 0) -> list[str]:
     problems: list[str] = []
     tables = log_tables(schema)
     q = connection.ops.quote_name(schema)
-    for path in sorted(folder(schema).glob("*.json")):
-        digest = Digest(**json.loads(path.read_text()))
+    storage = digest_storage()
+    for name in _stored_digests(storage, schema):
+        shown = name.rsplit("/", 1)[-1]
+        with storage.open(name) as stored:
+            digest = Digest(**json.loads(stored.read()))
         if not hmac.compare_digest(_sign(digest.message()), digest.signature):
-            problems.append(f"{path.name}: signature does not match (file altered)")
+            problems.append(f"{shown}: signature does not match (file altered)")
             continue
         if digest.last_event_id == 0 or digest.last_event_id <= purged_through:
             continue
@@ -90,11 +110,11 @@ def check_digests(schema: str, *, purged_through: int = 0) -> list[str]:
             found = cursor.fetchone()
         if found is None:
             problems.append(
-                f"{path.name}: event {digest.last_event_id} is missing from the log"
+                f"{shown}: event {digest.last_event_id} is missing from the log"
             )
         elif found[0] != digest.head:
             problems.append(
-                f"{path.name}: event {digest.last_event_id} no longer has the signed "
+                f"{shown}: event {digest.last_event_id} no longer has the signed "
                 "chain hash (the log was rewritten)"
             )
     return problems

@@ -359,3 +359,15 @@ def test_templates_parse_with_the_bicep_grammar() -> None:
     for path in _bicep_files():
         root = parser.parse(path.read_bytes()).root_node
         assert not root.has_error, path.name
+
+
+def test_backups_go_to_the_blob_container_the_templates_make() -> None:
+    from opsyn import env
+
+    main = _code(MAIN)
+    entry = re.search(
+        r"name: '(OPSYN_BACKUP_AZURE_CONTAINER_URL)'\s+value: (\S+)", main
+    )
+
+    assert entry and entry.group(2) == "storage.outputs.backupContainerUrl"
+    assert "OPSYN_BACKUP_AZURE_CONTAINER_URL" in Path(env.__file__).read_text()

@@ -74,6 +74,7 @@ OPSYN_BACKUP_DIR = env.BACKUP_DIR
 OPSYN_BACKUP_KEY = env.BACKUP_KEY
 OPSYN_BACKUP_AZURE_CONTAINER = env.BACKUP_AZURE_CONTAINER
 OPSYN_BACKUP_AZURE_CONNECTION_STRING = env.BACKUP_AZURE_CONNECTION_STRING
+OPSYN_BACKUP_AZURE_CONTAINER_URL = env.BACKUP_AZURE_CONTAINER_URL
 # Retention (tenant_apps/retention): what admins may choose, per field,
 # as (lowest, highest). Audit events are never kept less than the lowest.
 OPSYN_RETENTION_BOUNDS = {

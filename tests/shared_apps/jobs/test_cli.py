@@ -59,6 +59,11 @@ def test_refusals_are_one_line_and_exit_1(capsys, scratch_tenants, backup_dir) -
     assert (code, err) == (1, "opsyn: No job run #987654321.\n")
 
     code, _, err = run(capsys, "backups", "promote", tenant.slug, "--replace", "zz")
+    assert (code, err) == (1, "opsyn: No tenant with slug 'zz'.\n")
+
+    code, _, err = run(
+        capsys, "backups", "promote", tenant.slug, "--replace", tenant.slug
+    )
     assert code == 1 and err.count("\n") == 1 and "--yes" in err
 
 

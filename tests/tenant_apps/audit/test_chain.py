@@ -130,7 +130,7 @@ def test_digest_signs_the_head_and_verify_catches_a_rewritten_log(
     settings.OPSYN_AUDIT_DIGEST_KEY = "a key the database never sees"
     settings.OPSYN_AUDIT_DIGEST_DIR = tmp_path
     create_contact(actor_id=1, name="Digested")
-    path = digests.write_digest("alpha")
+    path = tmp_path / digests.write_digest("alpha")
     signed = json.loads(path.read_text())
 
     assert _verify(capsys, "alpha")[0] == 0
@@ -147,7 +147,7 @@ def test_digest_signs_the_head_and_verify_catches_a_rewritten_log(
 def test_an_edited_digest_file_is_reported(alpha, capsys, settings, tmp_path) -> None:
     settings.OPSYN_AUDIT_DIGEST_KEY = "a key the database never sees"
     settings.OPSYN_AUDIT_DIGEST_DIR = tmp_path
-    path = digests.write_digest("alpha")
+    path = tmp_path / digests.write_digest("alpha")
     signed = json.loads(path.read_text())
     path.write_text(json.dumps({**signed, "last_event_id": 1}))
 
