@@ -1,25 +1,34 @@
-"""Background exports: files under OPSYN_AUDIT_EXPORT_DIR, expiring links.
+"""Background exports: files in storage, fetched by expiring links.
 
-A large export is written by a tenant task to ``<dir>/<schema>/<name>``
-(first as ``.part``, renamed when complete). Links are signed with the
-secret key, name the schema and the file, and expire after
-``OPSYN_AUDIT_EXPORT_LINK_SECONDS``; files older than that are not served.
+A large export is written by a tenant task to a local temporary file, then
+stored as ``<schema>/<name>`` in the platform's Blob container (folder
+``audit-exports``) or, without one, under ``OPSYN_AUDIT_EXPORT_DIR``; only
+complete files are ever stored, and the web replicas read them from there.
+Links are signed with the secret key, name the schema and the file, and
+expire after ``OPSYN_AUDIT_EXPORT_LINK_SECONDS``; older files are not
+served, and ``remove_expired_exports`` deletes them.
 """
 
 from __future__ import annotations
 
 import secrets
-import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
+from typing import IO
 
 from django.conf import settings
 from django.core import signing
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage
+from django.utils import timezone
+
+from shared_apps.backups.storage import blob_storage
 
 from .selectors import EventFilter
 
 SALT = "opsyn.audit.export"
+SUFFIXES = (".jsonl", ".csv")
 
 
 @dataclass(frozen=True)
@@ -30,8 +39,11 @@ class ReadyExport:
     token: str
 
 
-def folder(schema: str) -> Path:
-    return Path(settings.OPSYN_AUDIT_EXPORT_DIR) / schema
+def export_storage() -> Storage:
+    """Return where export files are kept (shared by workers and web)."""
+    return blob_storage(folder="audit-exports") or FileSystemStorage(
+        location=settings.OPSYN_AUDIT_EXPORT_DIR
+    )
 
 
 def schedule_export(selected: EventFilter, *, fmt: str) -> str:
@@ -44,38 +56,77 @@ def schedule_export(selected: EventFilter, *, fmt: str) -> str:
     return name
 
 
-def _fresh(path: Path) -> bool:
-    age = time.time() - path.stat().st_mtime
-    return age < settings.OPSYN_AUDIT_EXPORT_LINK_SECONDS
+def store_export(schema: str, name: str, content: IO[bytes]) -> str:
+    """Store a finished export under its name, replacing an earlier copy."""
+    storage = export_storage()
+    key = f"{schema}/{name}"
+    if storage.exists(key):
+        storage.delete(key)
+    return storage.save(key, File(content, name=name))
+
+
+def _lifetime() -> timedelta:
+    return timedelta(seconds=settings.OPSYN_AUDIT_EXPORT_LINK_SECONDS)
+
+
+def _stored(storage: Storage, schema: str) -> Iterator[tuple[str, datetime]]:
+    """Yield (storage name, time stored) of a schema's export files."""
+    try:
+        _, names = storage.listdir(schema)
+    except FileNotFoundError:
+        return
+    for name in sorted(names, reverse=True):
+        if name.endswith(SUFFIXES):
+            key = f"{schema}/{name}"
+            yield key, storage.get_modified_time(key)
 
 
 def ready_exports(schema: str) -> list[ReadyExport]:
     """Return the finished, unexpired exports of a schema, newest first."""
-    where = folder(schema)
-    if not where.is_dir():
-        return []
+    storage = export_storage()
+    oldest = timezone.now() - _lifetime()
     found = []
-    for path in sorted(where.iterdir(), reverse=True):
-        if path.suffix not in (".jsonl", ".csv") or not _fresh(path):
+    for key, stored_at in _stored(storage, schema):
+        if stored_at < oldest:
             continue
-        token = signing.dumps({"s": schema, "f": path.name}, salt=SALT)
-        created = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        found.append(ReadyExport(path.name, path.stat().st_size, created, token))
+        name = key.rsplit("/", 1)[-1]
+        token = signing.dumps({"s": schema, "f": name}, salt=SALT)
+        found.append(ReadyExport(name, storage.size(key), stored_at, token))
     return found
 
 
-def path_for_token(token: str, *, schema: str) -> Path | None:
-    """Return the file a link points at, if valid, unexpired and this tenant's."""
+def open_for_token(token: str, *, schema: str) -> tuple[str, IO[bytes]] | None:
+    """Open the file a link points at, if valid, unexpired and this tenant's."""
     try:
-        payload = signing.loads(
-            token, salt=SALT, max_age=settings.OPSYN_AUDIT_EXPORT_LINK_SECONDS
-        )
+        payload = signing.loads(token, salt=SALT, max_age=_lifetime())
     except signing.BadSignature:
         return None
     if not isinstance(payload, dict) or payload.get("s") != schema:
         return None
     name = str(payload.get("f", ""))
-    path = folder(schema) / name
-    if "/" in name or not path.is_file() or not _fresh(path):
+    if "/" in name or not name.endswith(SUFFIXES):
         return None
-    return path
+    storage = export_storage()
+    key = f"{schema}/{name}"
+    if not storage.exists(key):
+        return None
+    if storage.get_modified_time(key) < timezone.now() - _lifetime():
+        return None
+    return name, storage.open(key, "rb")
+
+
+def remove_expired_exports() -> int:
+    """Delete every schema's export files older than a link lives."""
+    storage = export_storage()
+    oldest = timezone.now() - _lifetime()
+    try:
+        schemas, _ = storage.listdir("")
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for schema in schemas:
+        for key, stored_at in list(_stored(storage, schema)):
+            if stored_at < oldest:
+                storage.delete(key)
+                removed += 1
+    return removed

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from opsyn.celery import tenant_task
+import tempfile
+
+from opsyn.celery import platform_task, tenant_task
 from shared_apps.tenants.activation import current_schema
 
 from . import exports, files
@@ -13,15 +15,19 @@ from .selectors import EventFilter
 def export_to_file(*, name: str, fmt: str, query: dict[str, str]) -> str:
     """Write an export file for the tenant the task was sent from.
 
-    Safe to run twice: the file is written under a temporary name and
-    renamed over any earlier copy.
+    Safe to run twice: the file is written to a local temporary file first
+    and stored, over any earlier copy, only once complete.
     """
     selected = EventFilter.from_query(query)
-    target = files.folder(current_schema()) / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    with partial.open("w", encoding="utf-8") as out:
+    with tempfile.TemporaryFile() as spool:
         for chunk in exports.stream(selected, fmt=fmt):
-            out.write(chunk)
-    partial.replace(target)
+            spool.write(chunk.encode())
+        spool.seek(0)
+        files.store_export(current_schema(), name, spool)
     return name
+
+
+@platform_task(name="audit.remove_expired_exports")
+def remove_expired_exports() -> int:
+    """Delete export files whose links have expired, for every tenant."""
+    return files.remove_expired_exports()

@@ -114,10 +114,11 @@ def _within(tenant: Tenant, chunks: Iterator[str]) -> Iterator[bytes]:
 @requires("export", ENTITY)
 def download(request: HttpRequest, token: str) -> HttpResponseBase:
     tenant: Tenant = request.tenant  # type: ignore[attr-defined]
-    path = files.path_for_token(token, schema=tenant.schema_name)
-    if path is None:
+    found = files.open_for_token(token, schema=tenant.schema_name)
+    if found is None:
         message = (
             "This download link is not valid or has expired; prepare the export again."
         )
         return render(request, "audit/refused.html", {"message": message}, status=404)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    name, content = found
+    return FileResponse(content, as_attachment=True, filename=name)

@@ -45,6 +45,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.sweep",
         "schedule": 60.0,
     },
+    # Prepared audit exports are fetched within an hour or not at all.
+    "audit-remove-expired-exports": {
+        "task": "audit.remove_expired_exports",
+        "schedule": 3600.0,
+    },
     # The signed chain heads that `opsyn audit verify` checks the log against.
     "audit-digests": {
         "task": "audit.write_digests",

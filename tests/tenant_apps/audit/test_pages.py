@@ -149,3 +149,36 @@ def test_large_exports_are_prepared_in_the_background_behind_expiring_links(
     expired = admin.get(f"/audit/exports/{link}")
     assert expired.status_code == 404
     assert "expired" in expired.content.decode()
+
+
+def test_expired_export_files_are_removed_and_fresh_ones_kept(
+    settings, tmp_path
+) -> None:
+    import os
+    import time
+
+    from tenant_apps.audit import files
+
+    settings.OPSYN_AUDIT_EXPORT_DIR = tmp_path
+    settings.OPSYN_AUDIT_EXPORT_LINK_SECONDS = 60
+    files.store_export("alpha", "audit-new.jsonl", io.BytesIO(b"{}\n"))
+    for schema, name in (("alpha", "audit-old.jsonl"), ("bravo", "audit-old.csv")):
+        files.store_export(schema, name, io.BytesIO(b"{}\n"))
+        two_minutes_ago = time.time() - 120
+        os.utime(tmp_path / schema / name, (two_minutes_ago, two_minutes_ago))
+
+    assert files.remove_expired_exports() == 2
+
+    assert sorted(p.name for p in tmp_path.rglob("*.*")) == ["audit-new.jsonl"]
+    assert [e.name for e in files.ready_exports("alpha")] == ["audit-new.jsonl"]
+
+
+def test_an_export_written_twice_is_stored_once(settings, tmp_path) -> None:
+    from tenant_apps.audit import files
+
+    settings.OPSYN_AUDIT_EXPORT_DIR = tmp_path
+    files.store_export("alpha", "audit-x.jsonl", io.BytesIO(b"first\n"))
+    files.store_export("alpha", "audit-x.jsonl", io.BytesIO(b"second\n"))
+
+    assert [p.name for p in (tmp_path / "alpha").iterdir()] == ["audit-x.jsonl"]
+    assert (tmp_path / "alpha" / "audit-x.jsonl").read_bytes() == b"second\n"
