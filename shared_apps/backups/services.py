@@ -419,11 +419,9 @@ def _verify_audit_chain(schema: str, *, source_schema: str) -> dict[str, Any]:
     Verification starts from the head the source schema's latest purge
     receipt recorded (receipts name the source schema, not the copy).
     """
-    try:
-        from shared_apps.audit import chain
-        from shared_apps.audit.capture import log_tables
-    except ImportError:
-        return {"checked": False, "detail": "the audit log is not installed"}
+    from shared_apps.audit import chain
+    from shared_apps.audit.capture import log_tables
+
     if not _has_table(schema, log_tables(schema).event):
         return {"checked": False, "detail": "the schema has no audit log"}
     checker = chain.ChainChecker(schema, chain.starting_head(source_schema))

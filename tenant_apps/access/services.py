@@ -271,6 +271,14 @@ def delete_role(*, actor: policy.Actor, role_key: str) -> None:
             f"{holders} member{'s' if holders != 1 else ''} still hold "
             f"{role.name}; give them another role first."
         )
+    from tenant_apps.invitations.selectors import pending_invitations
+
+    invited = pending_invitations().filter(role=role_key).count()
+    if invited:
+        raise Conflict(
+            f"{invited} open invitation{'s' if invited != 1 else ''} offer "
+            f"{role.name}; revoke or resend them with another role first."
+        )
     role.delete()
     log.info("role.deleted", extra={"actor": actor.label, "role": role_key})
 

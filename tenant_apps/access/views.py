@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 
 from opsyn.access import requires
 from opsyn.errors import PlatformError
+from tenant_apps.invitations import selectors as invitation_selectors
+from tenant_apps.invitations import services as invitation_services
 
 from . import policy, selectors, services
 from .catalogue import catalogue
@@ -21,16 +23,6 @@ from .forms import InviteForm, RoleForm, SupportAccessForm
 
 MEMBERS = "members.membership"
 ROLES = "access.role"
-
-
-def _invitations() -> Any:
-    """Return the invitations services module, or None while it is missing."""
-    try:
-        from tenant_apps.invitations import selectors as inv_selectors
-        from tenant_apps.invitations import services as inv_services
-    except ImportError:
-        return None
-    return (inv_services, inv_selectors)
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -48,8 +40,7 @@ def _members_page(
     from shared_apps.operators.selectors import support_access_of_tenant
 
     actor = policy.actor_for_request(request)
-    invitations = _invitations()
-    pending = list(invitations[1].pending_invitations()) if invitations else None
+    pending = list(invitation_selectors.pending_invitations())
     context = {
         "members": selectors.members_listed(),
         "roles": _role_choices(),
@@ -60,7 +51,6 @@ def _members_page(
             support_access_of_tenant(tenant_id=request.tenant.pk)[:20]  # type: ignore[attr-defined]
         ),
         "pending": pending,
-        "invitations_available": invitations is not None,
         "error": error,
         "can_change": policy.may(actor, "change", MEMBERS, log_denial=False),
     }
@@ -102,11 +92,6 @@ def _post_only(request: HttpRequest) -> None:
 @requires("create", "members.invitation")
 def invite(request: HttpRequest) -> HttpResponse:
     _post_only(request)
-    invitations = _invitations()
-    if invitations is None:
-        return _members_page(
-            request, error="Invitations are not available yet.", status=409
-        )
     form = InviteForm(request.POST, roles=_role_choices())
     if not form.is_valid():
         return _members_page(request, invite_form=form, status=400)
@@ -114,7 +99,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     return _run(
         request,
         f"Invitation sent to {email}.",
-        invitations[0].invite_member,
+        invitation_services.invite_member,
         actor_is_user=True,
         email=email,
         role=form.cleaned_data["role"],
@@ -124,13 +109,10 @@ def invite(request: HttpRequest) -> HttpResponse:
 @requires("change", "members.invitation")
 def resend_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
     _post_only(request)
-    invitations = _invitations()
-    if invitations is None:
-        raise Http404("No such invitation.")
     return _run(
         request,
         "Invitation sent again.",
-        invitations[0].resend_invitation,
+        invitation_services.resend_invitation,
         actor_is_user=True,
         invitation_id=invitation_id,
     )
@@ -139,13 +121,10 @@ def resend_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @requires("delete", "members.invitation")
 def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
     _post_only(request)
-    invitations = _invitations()
-    if invitations is None:
-        raise Http404("No such invitation.")
     return _run(
         request,
         "Invitation revoked.",
-        invitations[0].revoke_invitation,
+        invitation_services.revoke_invitation,
         actor_is_user=True,
         invitation_id=invitation_id,
     )

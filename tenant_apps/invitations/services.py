@@ -19,7 +19,7 @@ from shared_apps.security.events import record
 from shared_apps.tenants.activation import current_tenant
 from shared_apps.tenants.selectors import hosts_of
 from tenant_apps.members.models import Membership, Role
-from tenant_apps.members.services import add_member
+from tenant_apps.members.services import add_member, check_role
 
 from .models import Invitation
 from .selectors import hash_token, pending_invitations
@@ -37,10 +37,7 @@ def invite_member(*, actor: User, email: str, role: str) -> Invitation:
         validate_email(email)
     except ValidationError as exc:
         raise InvalidInput(f"{email!r} is not a valid email address.") from exc
-    if role not in Role.values:
-        raise InvalidInput(
-            f"Role {role!r} does not exist; choose one of {Role.values}."
-        )
+    check_role(role)
     existing = User.objects.filter(email=email).first()
     if existing and Membership.objects.filter(user_id=existing.pk).exists():
         raise Conflict(f"{email} is already a member.")

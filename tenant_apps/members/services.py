@@ -19,10 +19,7 @@ log = logging.getLogger(__name__)
 def add_member(*, actor: str, user: User, role: str = Role.VIEWER) -> Membership:
     """Make a user a member of the current tenant."""
     tenant = _current_tenant_id()
-    if role not in Role.values:
-        raise InvalidInput(
-            f"Role {role!r} does not exist; choose one of {Role.values}."
-        )
+    check_role(role)
     if Membership.objects.filter(user_id=user.pk).exists():
         raise Conflict(f"{user.email} is already a member.")
     with transaction.atomic():
@@ -39,6 +36,17 @@ def suspend_member(*, actor: str, user: User) -> Membership:
     membership.save(update_fields=["status", "updated_at"])
     log.info("member.suspended", extra={"actor": actor, "user_id": user.pk})
     return membership
+
+
+def check_role(role: str) -> None:
+    """Refuse a role the organisation does not have (preset or custom)."""
+    from tenant_apps.access.selectors import role_keys
+
+    known = role_keys()
+    if role not in known:
+        raise InvalidInput(
+            f"Role {role!r} does not exist; choose one of {', '.join(sorted(known))}."
+        )
 
 
 def _current_tenant_id() -> int:

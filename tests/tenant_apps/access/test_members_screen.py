@@ -203,3 +203,39 @@ def test_an_admin_invites_resends_and_revokes_from_the_members_screen(
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
     assert "No pending invitations." in client.get("/members/").content.decode()
+
+
+def test_an_invitation_may_offer_a_custom_role_which_then_cannot_be_deleted(
+    make_member, signed_in, mailbox
+) -> None:
+    from tenant_apps.invitations.models import Invitation
+
+    client = signed_in(make_member("admin"))
+    client.post("/roles/new/", {"name": "Auditor", "grant__audit.event__view": "all"})
+
+    response = client.post(
+        "/members/invite/", {"email": "aud@example.com", "role": "auditor"}
+    )
+
+    assert response.status_code == 302
+    assert Invitation.objects.get(email="aud@example.com").role == "auditor"
+    client.post("/roles/auditor/delete/")
+    assert Role.objects.filter(key="auditor").exists()
+    assert "open invitation offer" in client.get("/roles/").content.decode()
+
+
+def test_an_unknown_role_is_refused_for_invitations_and_members(in_alpha) -> None:
+    from opsyn.errors import InvalidInput
+    from shared_apps.accounts.models import User
+    from tenant_apps.invitations.services import invite_member
+    from tenant_apps.members.services import add_member
+
+    someone = User.objects.create_user("someone@example.com", "x" * 16)
+    with pytest.raises(InvalidInput, match="'nope' does not exist"):
+        invite_member(actor=someone, email="x@example.com", role="nope")
+    with pytest.raises(InvalidInput, match="'nope' does not exist"):
+        add_member(actor="test", user=someone, role="nope")
+
+    Role.objects.create(key="auditor", name="Auditor")
+    membership = add_member(actor="test", user=someone, role="auditor")
+    assert membership.role == "auditor"
