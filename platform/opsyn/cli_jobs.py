@@ -62,6 +62,14 @@ def register(groups: Any, command: Any, group: Any) -> None:
         "--replace", dest="live_slug", required=True, help="the live tenant's slug"
     )
     promote.add_argument("--yes", action="store_true", help="do not ask to confirm")
+    replaced = command(
+        b,
+        "drop-replaced",
+        _backups_drop_replaced,
+        help="drop the schemas that promotes over a tenant kept aside",
+    )
+    replaced.add_argument("slug", help="the live tenant promoted over")
+    replaced.add_argument("--yes", action="store_true", help="do not ask to confirm")
     drill = command(b, "drill", _backups_drill, help="restore-test the latest backup")
     drill.add_argument("slug")
     drill.add_argument("--inline", action="store_true", help="run in this process")
@@ -236,3 +244,23 @@ def _backups_new_key(args: argparse.Namespace) -> None:
     from shared_apps.backups.crypto import new_key
 
     print(new_key())
+
+
+def _backups_drop_replaced(args: argparse.Namespace) -> None:
+    from shared_apps.backups.services import drop_replaced_schemas
+    from shared_apps.tenants.selectors import tenant_by_slug
+
+    tenant = tenant_by_slug(args.slug)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CommandError(
+                f"refusing to drop {tenant.slug}'s replaced data without "
+                "confirmation; pass --yes"
+            )
+        answer = input(
+            f"Drop the data promotes over {tenant.slug} replaced? Type the slug: "
+        )
+        if answer.strip() != tenant.slug:
+            raise CommandError("not confirmed; nothing was dropped")
+    dropped = drop_replaced_schemas(actor=_actor(), tenant=tenant)
+    print(f"dropped {', '.join(dropped)}" if dropped else "no replaced schemas to drop")

@@ -13,6 +13,7 @@ import datetime
 import hashlib
 import json
 import logging
+import re
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -601,6 +602,51 @@ def promote_restore(*, actor: str, restored_slug: str, live_slug: str) -> Restor
     )
     restore.refresh_from_db()
     return restore
+
+
+def drop_replaced_schemas(
+    *,
+    actor: str,
+    tenant: Tenant,
+    older_than: datetime.timedelta | None = None,
+    now: datetime.datetime | None = None,
+) -> list[str]:
+    """Drop the schemas that promotes over a tenant set aside.
+
+    A promote keeps the data it replaced as ``_replaced_<hex>`` so that an
+    operator can go back; once that is no longer wanted (``older_than``
+    after the promote, or at once without it) the schema is dropped and the
+    restore's report says when. Return the names of the schemas dropped.
+    """
+    now = now or timezone.now()
+    promoted = Restore.objects.filter(
+        status=RestoreStatus.PROMOTED, report__promoted_over=tenant.slug
+    )
+    if older_than is not None:
+        promoted = promoted.filter(promoted_at__lt=now - older_than)
+    dropped: list[str] = []
+    for restore in promoted.order_by("promoted_at"):
+        aside = str(restore.report.get("previous_schema_kept_as", ""))
+        if restore.report.get("previous_schema_dropped_at"):
+            continue
+        if not REPLACED_SCHEMA.fullmatch(aside):
+            continue
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA IF EXISTS "{aside}" CASCADE')
+            Restore.objects.filter(pk=restore.pk).update(
+                report={**restore.report, "previous_schema_dropped_at": now.isoformat()}
+            )
+        dropped.append(aside)
+    if dropped:
+        log.info(
+            "backup.replaced_dropped",
+            extra={"actor": actor, "slug": tenant.slug, "schemas": ",".join(dropped)},
+        )
+    return dropped
+
+
+REPLACED_SCHEMA = re.compile(r"_replaced_[0-9a-f]{12}")
 
 
 # -- drills and pruning -----------------------------------------------------

@@ -316,24 +316,33 @@ def _purge_job_runs(
 def _purge_backups(
     policy: RetentionPolicy, now: datetime.datetime, run_id: int | None
 ) -> Purged:
-    from shared_apps.backups.services import prune_backups
+    from shared_apps.backups.services import drop_replaced_schemas, prune_backups
     from shared_apps.tenants.models import Tenant
 
     tenant = current_tenant()
     if tenant is None:
         return Purged("skipped", note="not inside a tenant")
+    live = Tenant.objects.get(pk=tenant.pk)
     removed = prune_backups(
-        tenant=Tenant.objects.get(pk=tenant.pk),
+        tenant=live,
         keep_daily=settings.OPSYN_BACKUP_KEEP_DAILY,
         keep_weekly=policy.backups_weekly_keep,
         now=now,
     )
-    return Purged(
-        "removed",
-        rows=removed,
-        note=f"kept the last {settings.OPSYN_BACKUP_KEEP_DAILY} daily and "
-        f"{policy.backups_weekly_keep} weekly backups",
+    keep_days = settings.OPSYN_REPLACED_SCHEMA_KEEP_DAYS
+    dropped = drop_replaced_schemas(
+        actor=f"retention:run:{run_id or '-'}",
+        tenant=live,
+        older_than=datetime.timedelta(days=keep_days),
+        now=now,
     )
+    note = (
+        f"kept the last {settings.OPSYN_BACKUP_KEEP_DAILY} daily and "
+        f"{policy.backups_weekly_keep} weekly backups"
+    )
+    if dropped:
+        note += f"; dropped {len(dropped)} schema(s) replaced over {keep_days} days ago"
+    return Purged("removed", rows=removed, note=note)
 
 
 def _purge_contacts(

@@ -75,6 +75,8 @@ OPSYN_BACKUP_DRILL_SAMPLE = 20
 # M weeks (a tenant's retention policy may choose M within the bounds).
 OPSYN_BACKUP_KEEP_DAILY = 7
 OPSYN_BACKUP_KEEP_WEEKLY = 4
+# A promote keeps the schema it replaced this long, then retention drops it.
+OPSYN_REPLACED_SCHEMA_KEEP_DAYS = 7
 OPSYN_BACKUP_DIR = env.BACKUP_DIR
 OPSYN_BACKUP_KEY = env.BACKUP_KEY
 OPSYN_BACKUP_AZURE_CONTAINER = env.BACKUP_AZURE_CONTAINER

@@ -200,6 +200,45 @@ def test_promote_backs_up_the_live_tenant_then_serves_the_restored_data(
         cursor.execute(f'DROP SCHEMA "{kept}" CASCADE')
 
 
+def test_the_schema_a_promote_replaced_is_dropped_once_it_is_old_enough(
+    scratch_tenants, backup_dir: Path, capsys
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from opsyn import cli
+
+    live = scratch_tenants.provision(contacts=["Kept"])
+    backup = services.take_backup(actor="test", tenant=live)
+    new_slug = f"{live.slug}-fix"
+    scratch_tenants.remember(new_slug)
+    services.restore_backup(
+        actor="test", slug=live.slug, at=backup.label, new_slug=new_slug
+    )
+    restore = services.promote_restore(
+        actor="test", restored_slug=new_slug, live_slug=live.slug
+    )
+    kept = restore.report["previous_schema_kept_as"]
+    use_public()
+    week = datetime.timedelta(days=7)
+
+    early = services.drop_replaced_schemas(actor="test", tenant=live, older_than=week)
+    assert early == [] and schemas.schema_exists(kept)
+
+    later = timezone.now() + datetime.timedelta(days=8)
+    dropped = services.drop_replaced_schemas(
+        actor="test", tenant=live, older_than=week, now=later
+    )
+    assert dropped == [kept] and not schemas.schema_exists(kept)
+    restore.refresh_from_db()
+    assert restore.report["previous_schema_dropped_at"]
+
+    code = cli.main(["backups", "drop-replaced", live.slug, "--yes"])
+    assert code == 0
+    assert "no replaced schemas to drop" in capsys.readouterr().out
+
+
 def test_an_unverified_tenant_cannot_be_promoted(scratch_tenants, backup_dir) -> None:
     live = scratch_tenants.provision()
     other = scratch_tenants.provision()
