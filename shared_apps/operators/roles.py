@@ -20,6 +20,14 @@ PLATFORM_ENTITIES = (
     "platform.supportaccess",
     "platform.demo",
     "platform.cli",
+    "platform.jobrun",
+    "platform.tenantschedule",
+    "platform.backup",
+    "platform.restore",
+    "platform.incident",
+    "platform.session",
+    "platform.auditlog",
+    "platform.reporting",
 )
 
 # role → actions allowed on every platform entity, with "*" meaning all.

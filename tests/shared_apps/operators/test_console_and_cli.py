@@ -104,6 +104,31 @@ def test_the_cli_acts_as_the_named_operators_role(capsys, monkeypatch) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("argv", "allowed"),
+    [
+        (["jobs", "list"], True),
+        (["incidents", "list"], True),
+        (["jobs", "run", "backup", "x"], False),
+        (["incidents", "open", "--title", "T", "--severity", "sev3"], False),
+        (["audit", "export", "x"], False),
+        (["identity", "end-session", "abc"], False),
+    ],
+)
+def test_support_reads_jobs_and_incidents_but_changes_and_exports_nothing(
+    capsys, monkeypatch, argv: list[str], allowed: bool
+) -> None:
+    _account("support@ops.example.com", GlobalRole.SUPPORT)
+
+    code, out = run(capsys, monkeypatch, "support@ops.example.com", *argv)
+
+    if allowed:
+        assert code == 0, out
+    else:
+        assert code == 1
+        assert "may not" in out and "(global role: support)" in out
+
+
 def test_the_cli_refuses_an_unknown_or_roleless_operator(capsys, monkeypatch) -> None:
     _account("nobody@ops.example.com")
 
