@@ -27,6 +27,8 @@ PLATFORM_ENTITIES = (
     "platform.incident",
     "platform.session",
     "platform.auditlog",
+    "platform.platformevent",
+    "platform.purgereceipt",
     "platform.reporting",
 )
 

@@ -53,3 +53,22 @@ def sign_in(client: Client, email: str, password: str = PASSWORD, **extra):
 
 def session_cookie(client: Client) -> str:
     return client.cookies["opsyn-session"].value
+
+
+def signed_in_operator(email: str, role: str = "platform_admin") -> Client:
+    """Return a console client: a new operator, signed in with a second factor."""
+    import re
+
+    from shared_apps.operators.services import assign_global_role
+
+    create_user(
+        actor="test", email=email, password=PASSWORD, is_staff=True, email_verified=True
+    )
+    assign_global_role(actor="test", email=email, role=role)
+    client = Client(HTTP_HOST="localhost")
+    sign_in(client, email)
+    page = client.get("/account/two-factor/enrol/").content.decode()
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page)
+    assert secret is not None
+    client.post("/account/two-factor/enrol/", {"code": code_from_secret(secret[1])})
+    return client

@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.test import Client
 
-from shared_apps.accounts.services import create_user
 from shared_apps.jobs.models import JobRun, TenantSchedule
-from shared_apps.operators.services import assign_global_role
-from tests.shared_apps.accounts.support import PASSWORD, code_from_secret
+from tests.shared_apps.accounts.support import signed_in_operator
 
 pytestmark = pytest.mark.django_db
 
 
 def _operator() -> Client:
-    create_user(
-        actor="test",
-        email="jobs.operator@example.com",
-        password=PASSWORD,
-        is_staff=True,
-        email_verified=True,
-    )
-    assign_global_role(
-        actor="test", email="jobs.operator@example.com", role="platform_admin"
-    )
-    client = Client(HTTP_HOST="localhost")
-    client.post(
-        "/sign-in/", {"username": "jobs.operator@example.com", "password": PASSWORD}
-    )
-    page = client.get("/account/two-factor/enrol/").content.decode()
-    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page)
-    assert secret is not None
-    client.post("/account/two-factor/enrol/", {"code": code_from_secret(secret[1])})
-    return client
+    return signed_in_operator("jobs.operator@example.com")
 
 
 def test_an_operator_sees_a_failed_run_and_its_error(two_tenants) -> None:

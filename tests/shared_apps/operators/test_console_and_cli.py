@@ -72,6 +72,46 @@ def test_an_admin_page_keeps_its_own_stricter_rule() -> None:
     assert rights["view"] and not rights["add"] and not rights["change"]
 
 
+def test_the_platform_audit_log_is_readable_in_the_console_and_never_editable() -> None:
+    from shared_apps.audit.models import PlatformEvent, PurgeReceipt
+
+    admin_user = _account("padmin@ops.example.com", GlobalRole.PLATFORM_ADMIN)
+    support = _account("support@ops.example.com", GlobalRole.SUPPORT)
+    read_only = {
+        "enter": True,
+        "view": True,
+        "add": False,
+        "change": False,
+        "delete": False,
+    }
+
+    for model in (PlatformEvent, PurgeReceipt):
+        assert _permissions(admin_user, model) == read_only
+        assert _permissions(support, model) == read_only
+
+
+def test_an_operator_reads_a_tenant_creation_in_the_platform_log(
+    unique_slug,
+) -> None:
+    from shared_apps.audit.models import PlatformEvent
+    from shared_apps.tenants import services
+    from tests.shared_apps.accounts.support import signed_in_operator
+
+    services.provision_tenant(
+        actor="test", name="Logged", slug=unique_slug, domain=f"{unique_slug}.test"
+    )
+    event = PlatformEvent.objects.filter(
+        table_name="tenants_tenant", operation="INSERT"
+    ).latest("id")
+    client = signed_in_operator("padmin@ops.example.com")
+
+    listing = client.get("/console/platform_audit/platformevent/")
+    detail = client.get(f"/console/platform_audit/platformevent/{event.pk}/change/")
+
+    assert listing.status_code == 200 and "tenants_tenant" in listing.content.decode()
+    assert detail.status_code == 200 and unique_slug in detail.content.decode()
+
+
 def test_support_never_sees_tenant_contacts_in_the_console() -> None:
     from tenant_apps.contacts.models import Contact
 
