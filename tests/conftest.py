@@ -99,9 +99,13 @@ def _end_other_sessions() -> None:
 def _clean_caches() -> Iterator[None]:
     from django.core.cache import caches
 
+    from shared_apps.tenants.activation import use_public
     from shared_apps.tenants.caching import forget_local_routes
     from shared_apps.tenants.selectors import forget_runnable_tenants
 
+    # A request served by the test client leaves its tenant's schema on the
+    # connection (the next request would reset it); each test starts public.
+    use_public()
     caches["platform"].clear()
     forget_local_routes()
     forget_runnable_tenants()

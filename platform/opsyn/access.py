@@ -27,7 +27,8 @@ def public(view: View) -> View:
 
 
 def signed_in(view: View) -> View:
-    """Let only signed-in people in: on a tenant host, its active members."""
+    """Let only signed-in people in: on a tenant host, its active members
+    (and support operators with access)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -81,5 +82,9 @@ def declared_access(view: object) -> tuple[str, ...] | None:
 
 def _is_signed_in(request: HttpRequest) -> bool:
     if getattr(request, "tenant", None) is not None:
-        return getattr(request, "membership", None) is not None
+        # A member, or a support operator an admin let in for a while.
+        return (
+            getattr(request, "membership", None) is not None
+            or getattr(request, "support_access", None) is not None
+        )
     return bool(request.user.is_authenticated)

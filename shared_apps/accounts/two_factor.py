@@ -191,6 +191,9 @@ def two_factor_required(
 
     if isinstance(membership, Membership) and is_organisation_admin(membership):
         return True
+    if membership is None:
+        # Signed in here without a membership: a support operator.
+        return True
     policy = current_identity_settings().two_factor_policy
     return bool(policy == TwoFactorPolicy.REQUIRED)
 

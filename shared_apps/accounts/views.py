@@ -411,6 +411,9 @@ def _complete_sign_in(request: HttpRequest, user: User, *, verified: bool) -> No
     login(request, user, backend=BACKEND)
     request.session[VERIFIED] = verified
     record("signin.succeeded", request=request, second_factor=verified)
+    if getattr(request, "tenant", None) is not None and not _is_member_here(user):
+        # Only a support operator with access gets this far on a tenant host.
+        record("support.signed_in", request=request, operator_id=user.pk)
 
 
 def _pending_user(request: HttpRequest) -> User | None:
@@ -424,9 +427,18 @@ def _pending_user(request: HttpRequest) -> User | None:
 def _allowed_here(request: HttpRequest) -> Callable[[User], bool]:
     if getattr(request, "tenant", None) is None:
         return two_factor.is_operator
+    from tenant_apps.members.selectors import active_membership, support_access_here
+
+    return lambda user: (
+        active_membership(user_id=user.pk) is not None
+        or support_access_here(user_id=user.pk) is not None
+    )
+
+
+def _is_member_here(user: User) -> bool:
     from tenant_apps.members.selectors import active_membership
 
-    return lambda user: active_membership(user_id=user.pk) is not None
+    return active_membership(user_id=user.pk) is not None
 
 
 def _sign_in_page(

@@ -44,6 +44,7 @@ KINDS = frozenset(
         "invitation.sent",
         "invitation.revoked",
         "invitation.accepted",
+        "support.signed_in",
     }
 )
 

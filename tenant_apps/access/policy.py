@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -113,9 +113,16 @@ def actor_for_request(request: HttpRequest) -> Actor:
         return cached
     actor: Actor
     if getattr(request, "tenant", None) is not None:
-        # The membership middleware has already loaded the member's record.
+        # The membership middleware has already loaded the member's record,
+        # or the support access that lets an operator look.
         membership = getattr(request, "membership", None)
-        actor = member_actor(membership) if membership is not None else anonymous()
+        if membership is not None:
+            actor = member_actor(membership)
+        elif getattr(request, "support_access", None) is not None:
+            user = cast("User", request.user)
+            actor = operator_actor(user, label=f"support:{user.pk}")
+        else:
+            actor = anonymous()
     elif request.user.is_authenticated:
         actor = operator_actor(request.user)
     else:

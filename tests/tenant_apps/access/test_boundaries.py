@@ -90,6 +90,49 @@ def test_support_sees_no_contacts_until_a_tenant_admin_grants_access(
     assert not policy.visible(actor, "contacts.contact", Contact.objects.all())
 
 
+def test_support_with_access_signs_in_on_the_tenant_host_and_only_looks(
+    two_tenants, operator, make_member, caplog
+) -> None:
+    from django.test import Client
+
+    from shared_apps.accounts.signin import REFUSAL
+    from tenant_apps.access.services import grant_support_access
+    from tests.shared_apps.accounts.support import code, give_authenticator
+
+    alpha, _ = two_tenants
+    support = operator(GlobalRole.SUPPORT)
+    support.email_verified_at = timezone.now()
+    support.save(update_fields=["email_verified_at"])
+    key = b"support-key-0123456789"
+    give_authenticator(support, key)
+    sign_in = {"username": support.email, "password": PASSWORD}
+
+    # No access granted: the same refusal as any non-member.
+    refused = Client(HTTP_HOST=alpha.host).post("/sign-in/", sign_in)
+    assert REFUSAL in refused.content.decode()
+
+    admin = policy.member_actor(make_member("admin"))
+    grant_support_access(
+        actor=admin, operator_email=support.email, hours=1, reason="ticket 7"
+    )
+    client = Client(HTTP_HOST=alpha.host)
+    assert client.post("/sign-in/", sign_in)["Location"] == "/sign-in/second-factor/"
+    with caplog.at_level(logging.INFO, logger="opsyn.security"):
+        client.post("/sign-in/second-factor/", {"code": code(key)})
+    assert any(r.getMessage() == "support.signed_in" for r in caplog.records)
+
+    listing = client.get("/contacts/")
+    assert listing.status_code == 200
+    assert all(name in listing.content.decode() for name in alpha.contact_names)
+    assert client.post("/contacts/new/", {"name": "Sneaky"}).status_code in (403, 404)
+    assert not Contact.objects.filter(name="Sneaky").exists()
+    assert client.get("/members/").status_code in (403, 404)
+
+    SupportAccess.objects.update(revoked_at=timezone.now())
+    after = client.get("/contacts/")
+    assert after.status_code == 302 and "/sign-in/" in after["Location"]
+
+
 def test_a_platform_admin_role_grants_no_tenant_data(two_tenants, operator) -> None:
     actor = policy.operator_actor(operator(GlobalRole.PLATFORM_ADMIN))
 
