@@ -60,7 +60,7 @@ def _unlock(args: argparse.Namespace) -> None:
 
     email = normalise_email(args.email)
     if not User.objects.filter(email__iexact=email).exists():
-        raise NotFound(f"No account uses {email}; there is nothing to unlock.")
+        raise NotFound(f"No account uses {email!r}; there is nothing to unlock.")
     lift_lock(actor_id=None, email=email)
     print(f"sign-in for {email} is unlocked")
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+)
+
+# Methods no page answers: TRACE echoes requests (cookies included) in
+# some servers, CONNECT asks for a tunnel.
+REFUSED_METHODS = frozenset({"TRACE", "TRACK", "CONNECT"})
+SERVED_METHODS = ("GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE")
 
 NUL_REFUSAL = (
     "The address contains a NUL character (%00), which no page accepts. "
@@ -13,7 +23,7 @@ NUL_REFUSAL = (
 
 
 class NulCharacterMiddleware:
-    """Answer 400 to a query string carrying a NUL character.
+    """Answer 400 to a query string carrying a NUL character, 405 to TRACE.
 
     PostgreSQL text cannot hold NUL, so a search or filter value with one
     would fail in the database; forms refuse it in bodies field by field,
@@ -24,6 +34,8 @@ class NulCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in REFUSED_METHODS:
+            return HttpResponseNotAllowed(SERVED_METHODS)
         if "%00" in request.META.get("QUERY_STRING", "") and _has_nul(request):
             return HttpResponseBadRequest(NUL_REFUSAL, content_type="text/plain")
         return self.get_response(request)

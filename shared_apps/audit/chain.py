@@ -228,7 +228,7 @@ def verify_lines(lines: Iterable[str], *, start: str | None = None) -> Verdict:
         if not checker.feed(row):
             break
     if checker is None:
-        return Verdict(schema="", reason="the file holds no events")
+        raise InvalidInput("The file holds no events to verify.")
     return checker.finish()
 
 
@@ -254,5 +254,21 @@ def _export_record(line: str, number: int) -> dict[str, Any]:
         raise InvalidInput(
             f"line {number} lacks {', '.join(missing)}; verify takes an unfiltered "
             "JSON Lines export of the audit log."
+        )
+    if record.get("filter"):
+        raise InvalidInput(
+            f"line {number} is from an export filtered by {record['filter']}; "
+            "a selection does not form a chain: verify an unfiltered export."
+        )
+    wrong = [
+        name
+        for name in EXPORT_FIELDS
+        if name != "changes"
+        and not isinstance(record[name], int if name == "id" else str)
+    ]
+    if wrong:
+        raise InvalidInput(
+            f"line {number} has {', '.join(wrong)} of the wrong type; it is not "
+            "an OpSyn audit export line."
         )
     return record

@@ -391,7 +391,7 @@ def cancel_run(*, actor: str, run_id: int) -> JobRun:
     """Cancel a queued run now, or ask a running one to stop."""
     run = selectors.run_by_id(run_id)
     if run.status in FINISHED_STATUSES:
-        raise Conflict(f"Run #{run_id} is already {run.status}.")
+        raise Conflict(f"Run #{run_id} has already finished ({run.status}).")
     with transaction.atomic():
         JobRun.objects.filter(pk=run.pk, status=Status.QUEUED).update(
             status=Status.CANCELLED,

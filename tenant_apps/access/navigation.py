@@ -18,13 +18,16 @@ MENU = (
     ("Contacts", "contacts:list", "view", "contacts.contact"),
     ("Members", "access:members", "view", "members.membership"),
     ("Roles", "access:roles", "view", "access.role"),
+    ("Audit log", "audit:list", "view", "audit.event"),
+    ("Retention", "retention:policy", "change", "retention.policy"),
+    ("Sign-in settings", "identity-settings", "change", "identity_settings.policy"),
 )
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Template context processor: ``nav`` lists the pages one may open."""
-    if getattr(request, "tenant", None) is None or not getattr(
-        request, "membership", None
+    if getattr(request, "tenant", None) is None or not (
+        getattr(request, "membership", None) or getattr(request, "support_access", None)
     ):
         return {"nav": []}
     actor = policy.actor_for_request(request)

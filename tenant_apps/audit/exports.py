@@ -5,7 +5,8 @@ flat however long the log is. Each record carries the hashed fields exactly
 as hashed (``occurred_at`` as text, ``changes_text``) plus ``row_hash``,
 ``prev_hash`` and ``chain_hash``, so an unfiltered export can be verified
 offline: see ``shared_apps.audit.chain.verify_lines`` and the operator
-guide. A filtered export is a selection and does not form a chain.
+guide. A filtered export is a selection and does not form a chain; its JSON
+Lines carry the ``filter`` that made them.
 """
 
 from __future__ import annotations
@@ -76,8 +77,12 @@ def stream(selected: EventFilter, *, fmt: str) -> Iterator[str]:
     if fmt == "csv":
         yield from _csv(selected)
     else:
+        # A selection is marked as one, so verifying it says so instead of
+        # reporting the events left out as removed.
+        extra = {"filter": selected.as_query()} if selected.as_query() else {}
         for record in records(selected):
-            yield json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n"
+            line = {**record, **extra}
+            yield json.dumps(line, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
 def _csv(selected: EventFilter) -> Iterator[str]:

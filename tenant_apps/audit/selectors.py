@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
@@ -58,18 +58,32 @@ def _moment(raw: str | None, name: str) -> datetime | None:
     raw = (raw or "").strip()
     if not raw:
         return None
+    refusal = InvalidInput(
+        f"{name.title()} {raw!r} is not a date (YYYY-MM-DD) or date and time."
+    )
     try:
         moment = parse_datetime(raw)
+        if moment is None and len(raw) == 10:
+            day = parse_date(raw)
+            moment = datetime(day.year, day.month, day.day) if day else None
     except ValueError:
-        moment = None
+        # Well formed but impossible: month 13, 30 February, hour 25.
+        raise refusal from None
     if moment is None:
-        day = parse_date(raw) if len(raw) == 10 else None
-        if day is None:
-            raise InvalidInput(
-                f"{name.title()} {raw!r} is not a date (YYYY-MM-DD) or date and time."
-            )
-        moment = datetime(day.year, day.month, day.day)
-    return moment if moment.tzinfo else make_aware(moment)
+        raise refusal
+    offset = moment.utcoffset()
+    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+        raise InvalidInput(f"{name.title()} {raw!r} has a UTC offset beyond ±14:00.")
+    moment = moment if moment.tzinfo else make_aware(moment)
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(f"{name.title()} {raw!r} is out of range.") from None
+    return moment
+
+
+# The widest offset any time zone uses (Kiribati, +14:00).
+MAX_UTC_OFFSET = timedelta(hours=14)
 
 
 def events_matching(selected: EventFilter) -> QuerySet[AuditEvent]:

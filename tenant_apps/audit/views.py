@@ -56,7 +56,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
 def _before(raw: str | None) -> int | None:
     if not raw:
         return None
-    if not raw.isdigit():
+    # ASCII digits only ("²" is a digit to str.isdigit), within bigint.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise InvalidInput(f"'before' must be an event number, not {raw!r}.")
     return int(raw)
 

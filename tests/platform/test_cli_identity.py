@@ -59,7 +59,7 @@ def test_unlocking_an_address_no_account_uses_is_refused(capsys) -> None:
 
     assert status == 1 and out == ""
     assert err.strip() == (
-        "opsyn: No account uses nobody@example.com; there is nothing to unlock."
+        "opsyn: No account uses 'nobody@example.com'; there is nothing to unlock."
     )
 
 

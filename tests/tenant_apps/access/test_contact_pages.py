@@ -155,3 +155,12 @@ def test_percent_encoded_percent_signs_are_not_taken_for_nul(
     client = signed_in(make_member("admin"))
 
     assert client.get("/contacts/?q=%2500").status_code == 200
+
+
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT"])
+def test_trace_and_connect_are_refused(make_member, signed_in, method: str) -> None:
+    client = signed_in(make_member("admin"))
+
+    answer = client.generic(method, "/contacts/")
+
+    assert answer.status_code == 405

@@ -157,6 +157,29 @@ def test_an_edited_digest_file_is_reported(alpha, capsys, settings, tmp_path) ->
     assert "signature does not match" in out
 
 
+def _line(**overrides: Any) -> bytes:
+    """One export line with every field, of the right types unless told."""
+    record: dict[str, Any] = {
+        "id": 1,
+        "occurred_at": "2026-01-01T00:00:00.000000Z",
+        "kind": "row",
+        "tenant": "alpha",
+        "table_name": "contacts_contact",
+        "object_id": "1",
+        "operation": "INSERT",
+        "changes": {},
+        "actor": "test",
+        "ip": "",
+        "session_id": "",
+        "request_id": "",
+        "changes_text": "{}",
+        "row_hash": "0" * 64,
+        "prev_hash": "0" * 64,
+        "chain_hash": "0" * 64,
+    }
+    return (json.dumps({**record, **overrides}) + "\n").encode()
+
+
 @pytest.mark.parametrize(
     ("content", "said"),
     [
@@ -165,6 +188,11 @@ def test_an_edited_digest_file_is_reported(alpha, capsys, settings, tmp_path) ->
         (b'{"id": 1}\n', "line 1 lacks"),
         (b"[1, 2]\n", "line 1 is not a JSON object"),
         (b"\xff\xfe\n", "not UTF-8 text"),
+        (b"", "holds no events"),
+        (b"\n\n", "holds no events"),
+        (_line(id="abc"), "id of the wrong type"),
+        (_line(tenant=None, changes_text=1), "tenant, changes_text of the wrong"),
+        (_line(filter={"action": "INSERT"}), "export filtered by"),
     ],
 )
 def test_verifying_a_file_that_is_no_export_is_one_readable_refusal(

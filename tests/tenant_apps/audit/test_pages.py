@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -182,3 +183,48 @@ def test_an_export_written_twice_is_stored_once(settings, tmp_path) -> None:
 
     assert [p.name for p in (tmp_path / "alpha").iterdir()] == ["audit-x.jsonl"]
     assert (tmp_path / "alpha" / "audit-x.jsonl").read_bytes() == b"second\n"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"since": "notadate"},
+        {"since": "2020-13-01"},
+        {"until": "2020-13-01"},
+        {"since": "2020-02-30"},
+        {"since": "9999-99-99"},
+        {"since": "2020-01-01T25:00:00"},
+        {"since": "9999-12-31T23:59:59-23:00"},
+        {"since": "0001-01-01T00:00:00+23:00"},
+        {"since": "0001-01-01T00:00:00+05:00"},
+        {"action": "EXPLODE"},
+    ],
+)
+@pytest.mark.parametrize("path", ["/audit/", "/audit/export/"])
+def test_impossible_filters_are_a_400_with_a_reason(
+    member_client, path: str, query: dict[str, str]
+) -> None:
+    admin = member_client("admin")
+
+    response = admin.get(path, {"format": "csv", **query})
+
+    assert response.status_code == 400
+    assert 'class="error"' in response.content.decode()
+
+
+@pytest.mark.parametrize("before", ["²", "9" * 40, "-1", "x"])
+def test_a_bad_page_position_is_a_400(member_client, before: str) -> None:
+    response = member_client("admin").get("/audit/", {"before": before})
+
+    assert response.status_code == 400
+    assert "must be an event number" in response.content.decode()
+
+
+def test_a_filtered_json_export_says_it_is_a_selection(member_client) -> None:
+    admin = member_client("admin")
+
+    response = admin.get("/audit/export/", {"format": "jsonl", "action": "INSERT"})
+
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines
+    assert all(json.loads(line)["filter"] == {"action": "INSERT"} for line in lines)
