@@ -11,7 +11,7 @@ import secrets
 from django.conf import settings
 
 from opsyn import env
-from shared_apps.accounts.models import User
+from shared_apps.accounts.models import RecoveryCode, TOTPDevice, User
 from shared_apps.accounts.services import create_user
 from shared_apps.tenants import schemas, services
 from shared_apps.tenants.activation import tenant_scope
@@ -78,9 +78,12 @@ def _user(email: str, password: str, **fields: object) -> User:
         user.save(update_fields=list(changed))
     if not user.check_password(password):
         # The database may hold the demo from another checkout (a shared
-        # local server); the password this checkout prints must sign in.
+        # local server); the password this checkout prints must sign in,
+        # and a second factor enrolled there would keep this one out.
         user.set_password(password)
         user.save(update_fields=["password"])
+        TOTPDevice.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
     return user
 
 
