@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from opsyn.console import ReadOnlyAdmin
 
 from .models import Backup, Restore
 
 
-class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Backup)
-class BackupAdmin(_ReadOnly):
+class BackupAdmin(ReadOnlyAdmin):
     list_display = [
         "label",
         "tenant_slug",
@@ -39,7 +27,7 @@ class BackupAdmin(_ReadOnly):
 
 
 @admin.register(Restore)
-class RestoreAdmin(_ReadOnly):
+class RestoreAdmin(ReadOnlyAdmin):
     list_display = [
         "backup_label",
         "target_schema",
