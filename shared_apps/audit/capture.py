@@ -160,7 +160,9 @@ def _append_batch(rows_sql: str, tables: LogTables) -> str:
         SELECT x.*, encode(sha256(convert_to({content}, 'UTF8')), 'hex') AS row_hash
         FROM numbered x
     ),
-    batch AS (
+    batch AS MATERIALIZED (
+        -- Computed once: inlined, a plan made for a one-row statement
+        -- and reused for a large one would redo it for every row.
         SELECT encode(sha256(convert_to(prev || string_agg(row_hash, '' ORDER BY id),
                'UTF8')), 'hex') AS chain FROM hashed
     ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 
@@ -99,3 +101,44 @@ def test_update_that_matches_no_rows_records_nothing(alpha) -> None:
     start = _last_id()
     Contact.objects.filter(pk=-1).update(name="x")
     assert _events_after(start) == []
+
+
+def test_a_bulk_write_after_single_row_writes_hashes_its_batch_once(alpha) -> None:
+    """A plan cached for one-row statements must not redo the batch hash per row.
+
+    The connection's first audited statements touch one row each, so the
+    capture's cached plan is made for tiny transition tables; the bulk
+    update after them must still compute its batch's chain hash once.
+    """
+    for name in ("One", "Two", "Three", "Four", "Five", "Six"):
+        create_contact(actor_id=1, name=name, email="")
+    contact = Contact.objects.order_by("id").first()
+    assert contact is not None
+    with connection.cursor() as cursor:
+        for number in range(8):
+            cursor.execute(
+                "UPDATE contacts_contact SET name = %s WHERE id = %s",
+                [f"Single {number}", contact.pk],
+            )
+        cursor.execute("LOAD 'auto_explain'")
+        cursor.execute("SET LOCAL auto_explain.log_min_duration = 0")
+        cursor.execute("SET LOCAL auto_explain.log_nested_statements = on")
+        cursor.execute("SET LOCAL auto_explain.log_analyze = on")
+        cursor.execute("SET LOCAL auto_explain.log_timing = off")
+        cursor.execute("SET LOCAL auto_explain.log_level = notice")
+        raw = connection.connection
+        notices: list[str] = []
+
+        def keep(diagnostic: Any) -> None:
+            notices.append(diagnostic.message_primary or "")
+
+        raw.add_notice_handler(keep)
+        try:
+            cursor.execute("UPDATE contacts_contact SET organisation = 'Bulk'")
+        finally:
+            raw.remove_notice_handler(keep)
+
+    [capture] = [plan for plan in notices if "Insert on audit_event" in plan]
+    batch = capture.split("CTE batch", 1)[1].split("CTE ", 1)[0]
+    assert "Aggregate" in batch and "loops=1)" in batch, capture
+    assert "loops=" not in batch.replace("loops=1)", ""), capture
